@@ -1,0 +1,143 @@
+"""Stage 4: Vega-Lite specs from chart declarations (altair), and their static SVG/PNG (vl-convert).
+
+Specs carry their data inline (``data.url`` fails silently over file://) and a Japanese
+``description``, which Vega uses as the chart's ARIA label. Expressions are avoided so that the
+browser can render under a strict Content-Security-Policy.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+import vl_convert
+
+from .model import Chart, Resource, Site
+
+FONT = "Hiragino Sans, Hiragino Kaku Gothic ProN, Noto Sans CJK JP, Meiryo, sans-serif"
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
+WIDTH = 560
+HEIGHT = 300
+BAR_STEP = 26
+
+
+@dataclass(frozen=True)
+class RenderedChart:
+    package: str
+    resource: str
+    chart: Chart
+    spec: dict[str, Any]
+    svg: str
+    png: bytes
+
+    @property
+    def slug(self) -> str:
+        return f"{self.resource}-{self.chart.name}"
+
+
+def render_charts(site: Site) -> list[RenderedChart]:
+    return [render_chart(resource, chart) for resource in site.resources for chart in resource.charts]
+
+
+def render_chart(resource: Resource, chart: Chart) -> RenderedChart:
+    spec = chart_spec(resource, chart)
+    svg = vl_convert.vegalite_to_svg(spec, format_locale="ja-JP")
+    png = vl_convert.vegalite_to_png(spec, scale=2, format_locale="ja-JP")
+    return RenderedChart(resource.package, resource.name, chart, spec, _label_svg(svg, chart), png)
+
+
+def chart_spec(resource: Resource, chart: Chart) -> dict[str, Any]:
+    rows = [
+        row for row in resource.rows
+        if not any(str(row.get(k)) in {str(v) for v in values} for k, values in chart.exclude.items())
+    ]
+    data, x_name, x_order = _with_labels(rows, resource, chart.x)
+    color_name, color_order = None, None
+    if chart.color:
+        data, color_name, color_order = _with_labels(data, resource, chart.color)
+    y_field = resource.field(chart.y)
+    y_title = f"{y_field.title}（{y_field.unit}）" if y_field.unit else y_field.title
+    y_format = ",d" if y_field.type == "integer" else ","
+    x_title = resource.field(chart.x).title
+    horizontal = chart.type == "horizontal-bar"
+
+    category = alt.X(f"{x_name}:N", title=x_title, sort=x_order, axis=alt.Axis(labelAngle=0, labelLimit=160))
+    value = alt.Y(f"{chart.y}:Q", title=y_title, axis=alt.Axis(format=y_format))
+    if horizontal:
+        category = alt.Y(f"{x_name}:N", title=x_title, sort=x_order, axis=alt.Axis(labelLimit=220))
+        value = alt.X(f"{chart.y}:Q", title=y_title, axis=alt.Axis(format=y_format))
+
+    tooltip = [alt.Tooltip(f"{x_name}:N", title=x_title)]
+    encodings: dict[str, Any] = {}
+    if color_name:
+        color_title = resource.field(chart.color or "").title
+        encodings["color"] = alt.Color(
+            f"{color_name}:N", title=color_title, sort=color_order,
+            scale=alt.Scale(domain=color_order, range=PALETTE[: len(color_order or [])] or PALETTE),
+            legend=alt.Legend(orient="bottom", direction="horizontal", columns=3, labelLimit=260),
+        )
+        tooltip.append(alt.Tooltip(f"{color_name}:N", title=color_title))
+        if chart.type == "grouped-bar":
+            offset = alt.YOffset if horizontal else alt.XOffset
+            encodings["yOffset" if horizontal else "xOffset"] = offset(f"{color_name}:N", sort=color_order)
+        if chart.type == "stacked-bar":
+            encodings["order"] = alt.Order("_color_rank:Q")
+            data = [{**row, "_color_rank": (color_order or []).index(row[color_name])} for row in data]
+    tooltip.append(alt.Tooltip(f"{chart.y}:Q", title=y_title, format=y_format))
+
+    single_colour = {} if color_name else {"color": PALETTE[0]}
+    mark = (
+        alt.Chart().mark_line(point=True, strokeWidth=2.5, **single_colour)
+        if chart.type == "line"
+        else alt.Chart().mark_bar(**single_colour)
+    )
+    size = {"width": WIDTH, "height": HEIGHT}
+    if horizontal:
+        size = {"width": WIDTH - 200, "height": alt.Step(BAR_STEP)}  # type: ignore[dict-item]
+    built = (
+        mark.encode(x=value if horizontal else category, y=category if horizontal else value, tooltip=tooltip, **encodings)
+        .properties(data=alt.Data(values=data), title=chart.title, description=chart.description, **size)
+        .configure(font=FONT)
+        .configure_axis(labelFontSize=12, titleFontSize=12, labelColor="#222", titleColor="#222")
+        .configure_legend(labelFontSize=12, titleFontSize=12)
+        .configure_title(fontSize=15, anchor="start", color="#111")
+        .configure_view(stroke=None)
+    )
+    spec: dict[str, Any] = built.to_dict(validate=True)
+    return json.loads(json.dumps(spec, sort_keys=True, ensure_ascii=False))
+
+
+def _with_labels(rows: list[dict[str, Any]], resource: Resource, name: str) -> tuple[list[dict[str, Any]], str, list[str]]:
+    """Years become readable labels (2023年度) and every category keeps the CSV's order."""
+    field = resource.field(name)
+    suffix = {"fiscal_year": "年度", "year": "年"}.get(name)
+    label = f"{name}_label"
+    out: list[dict[str, Any]] = []
+    order: list[str] = []
+    for row in rows:
+        value = row.get(name)
+        text = "" if value is None else (f"{value}{suffix}" if suffix else str(value))
+        if text not in order:
+            order.append(text)
+        out.append({**row, label: text})
+    if field.type in {"integer", "number"}:
+        order = sorted(order, key=lambda t: float(t.removesuffix(suffix or "")) if t else 0.0)
+    return [{k: _json_value(v) for k, v in row.items()} for row in out], label, order
+
+
+def _json_value(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def _label_svg(svg: str, chart: Chart) -> str:
+    """Give the standalone SVG a role and a Japanese accessible name."""
+    from html import escape
+
+    head, sep, rest = svg.partition(">")
+    title = f"<title>{escape(chart.title)}: {escape(chart.description)}</title>"
+    return f'{head} role="img" aria-label="{escape(chart.title, quote=True)}"{sep}{title}{rest}'

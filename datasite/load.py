@@ -1,0 +1,139 @@
+"""Stage 1: read everything the build needs from disk, and nothing else reads the disk.
+
+Packages are read as raw bytes and parsed JSON; nothing is interpreted yet. Resource paths are
+checked here because this is where the disk is touched: a path that leaves its package, points at
+the network or names a file that is too large is refused before a single byte of it is read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from .errors import Problem
+
+DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024
+DESCRIPTOR = "datapackage.json"
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+@dataclass(frozen=True)
+class RawResource:
+    index: int
+    declared_path: str
+    display_path: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class RawPackage:
+    folder: str
+    display_path: str  # of datapackage.json, relative to the working directory
+    descriptor: dict[str, Any]
+    resources: tuple[RawResource, ...]
+
+
+@dataclass
+class LoadedInput:
+    packages: list[RawPackage] = field(default_factory=list)
+    templates: dict[str, str] = field(default_factory=dict)
+    static: dict[str, bytes] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def display(path: Path, base: Path | None = None) -> str:
+    """A path as users should see it in messages: relative to the working directory when inside it."""
+    base = (base or Path.cwd()).resolve()
+    absolute = path if path.is_absolute() else Path.cwd() / path
+    try:
+        return Path(os.path.normpath(absolute)).relative_to(base).as_posix()
+    except ValueError:
+        return Path(os.path.normpath(absolute)).as_posix()
+
+
+def load(
+    data_dir: Path,
+    template_dirs: list[Path],
+    *,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+) -> LoadedInput:
+    loaded = LoadedInput()
+    if not data_dir.is_dir():
+        loaded.problems.append(Problem(display(data_dir), None, None, "data folder not found"))
+    else:
+        for folder in sorted(p for p in data_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            package, problems = _load_package(folder, max_file_bytes)
+            loaded.problems.extend(problems)
+            if package is not None:
+                loaded.packages.append(package)
+    # Later folders take precedence: built-in templates first, a site's overrides last.
+    for template_dir in template_dirs:
+        for path in sorted(template_dir.rglob("*")):
+            if not path.is_file():
+                continue
+            name = path.relative_to(template_dir).as_posix()
+            if name.startswith("static/"):
+                loaded.static[name.removeprefix("static/")] = path.read_bytes()
+            elif path.suffix in {".html", ".xml", ".txt", ".json"}:
+                loaded.templates[name] = path.read_text(encoding="utf-8")
+    return loaded
+
+
+def _load_package(folder: Path, max_file_bytes: int) -> tuple[RawPackage | None, list[Problem]]:
+    descriptor_path = folder / DESCRIPTOR
+    shown = display(descriptor_path)
+    if not descriptor_path.is_file():
+        return None, [Problem(display(folder), None, None, f"no {DESCRIPTOR} in this package folder")]
+    try:
+        descriptor = json.loads(descriptor_path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        return None, [Problem(shown, None, None, f"descriptor is not UTF-8 ({error.reason} at byte {error.start})")]
+    except json.JSONDecodeError as error:
+        return None, [Problem(shown, error.lineno, None, f"invalid JSON: {error.msg} (column {error.colno})")]
+    if not isinstance(descriptor, dict):
+        return None, [Problem(shown, None, None, "descriptor must be a JSON object")]
+    problems: list[Problem] = []
+    resources: list[RawResource] = []
+    declared = descriptor.get("resources")
+    for index, resource in enumerate(declared if isinstance(declared, list) else []):
+        if not isinstance(resource, dict) or not isinstance(resource.get("path"), str):
+            continue  # shape problems are reported by validate
+        raw, problem = _load_resource(folder, index, resource["path"], shown, max_file_bytes)
+        if problem is not None:
+            problems.append(problem)
+        if raw is not None:
+            resources.append(raw)
+    return RawPackage(folder.name, shown, descriptor, tuple(resources)), problems
+
+
+def _load_resource(
+    folder: Path, index: int, declared: str, shown: str, max_file_bytes: int
+) -> tuple[RawResource | None, Problem | None]:
+    where = f'resources[{index}].path "{declared}"'
+
+    def refuse(message: str) -> tuple[None, Problem]:
+        return None, Problem(shown, None, None, f"{where}: {message}")
+
+    if _SCHEME.match(declared) and not re.match(r"^[A-Za-z]:[\\/]", declared):
+        return refuse("remote or URL paths are refused; the build never reads from the network")
+    if declared.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", declared):
+        return refuse("absolute paths are refused; give a path relative to the package folder")
+    if ".." in PurePosixPath(declared.replace("\\", "/")).parts:
+        return refuse("the path leaves the package folder")
+    target = folder / declared
+    try:
+        resolved = target.resolve(strict=True)
+    except (FileNotFoundError, RuntimeError):
+        return refuse(f"file not found: {display(target)}")
+    if not resolved.is_relative_to(folder.resolve()):
+        return refuse("the path leaves the package folder (through a symbolic link)")
+    if not resolved.is_file():
+        return refuse(f"not a file: {display(target)}")
+    size = resolved.stat().st_size
+    if size > max_file_bytes:
+        return refuse(f"file is {size:,} bytes, over the limit of {max_file_bytes:,} bytes")
+    return RawResource(index, declared, display(target), resolved.read_bytes()), None

@@ -1,0 +1,206 @@
+"""Stage 3: the site as typed data, derived from validated packages. Pure functions only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .integrity import Finding
+from .validate import Row, ValidPackage, ValidResource
+
+
+@dataclass(frozen=True)
+class Area:
+    number: int
+    slug: str
+    title: str
+    title_en: str
+
+
+AREAS: tuple[Area, ...] = (
+    Area(1, "comprehensive-support", "包括的な支援体制の整備", "Comprehensive community support systems"),
+    Area(2, "hikikomori", "ひきこもり支援の推進", "Support for people in hikikomori"),
+    Area(3, "guardianship", "成年後見制度の利用促進・権利擁護支援の推進", "Adult guardianship and rights advocacy"),
+    Area(0, "policy", "施策目標Ⅶ-1-3 全体", "Policy goal VII-1-3 as a whole"),
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    path: str = ""
+    slide: str = ""
+    survey: str = ""
+    reference_date: str = ""
+
+
+@dataclass(frozen=True)
+class License:
+    name: str
+    title: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str
+    title: str
+    unit: str | None
+    description: str
+    constraints: dict[str, Any]
+    is_key: bool
+
+
+@dataclass(frozen=True)
+class Chart:
+    name: str
+    type: str
+    x: str
+    y: str
+    color: str | None
+    exclude: dict[str, list[Any]]
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Resource:
+    package: str
+    name: str
+    title: str
+    title_en: str
+    description: str
+    sources: tuple[Source, ...]
+    notes: tuple[str, ...]
+    reconstruction: str
+    fields: tuple[Field, ...]
+    rows: tuple[Row, ...]
+    text: str
+    charts: tuple[Chart, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def reconstructed_rows(self) -> int:
+        return sum(1 for row in self.rows if row.get("reconstructed") is True)
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+
+@dataclass(frozen=True)
+class Package:
+    name: str
+    title: str
+    title_en: str
+    description: str
+    policy_area: int
+    topics: tuple[str, ...]
+    version: str
+    updated: str
+    licenses: tuple[License, ...]
+    sources: tuple[Source, ...]
+    keywords: tuple[str, ...]
+    resources: tuple[Resource, ...]
+    descriptor: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Site:
+    packages: tuple[Package, ...]
+    areas: tuple[Area, ...] = field(default=AREAS)
+
+    def packages_in(self, area: Area) -> list[Package]:
+        return [p for p in self.packages if p.policy_area == area.number]
+
+    @property
+    def resources(self) -> list[Resource]:
+        return [r for p in self.packages for r in p.resources]
+
+
+def build_site(packages: list[ValidPackage]) -> Site:
+    built = [_package(p) for p in packages]
+    return Site(tuple(sorted(built, key=lambda p: (p.policy_area, p.name))))
+
+
+def _package(valid: ValidPackage) -> Package:
+    d = valid.descriptor
+    return Package(
+        name=d["name"],
+        title=d["title"],
+        title_en=d.get("title_en", ""),
+        description=d.get("description", ""),
+        policy_area=d["policy_area"],
+        topics=tuple(d.get("topics", [])),
+        version=str(d.get("version", "")),
+        updated=str(d.get("updated", "")),
+        licenses=tuple(_license(entry) for entry in d["licenses"]),
+        sources=tuple(_source(entry) for entry in d["sources"]),
+        keywords=tuple(d.get("keywords", [])),
+        resources=tuple(_resource(d["name"], r) for r in valid.resources),
+        descriptor=d,
+    )
+
+
+def _resource(package: str, valid: ValidResource) -> Resource:
+    d = valid.descriptor
+    key = d["schema"].get("primaryKey", [])
+    keys = set([key] if isinstance(key, str) else key)
+    fields = tuple(
+        Field(
+            name=f["name"],
+            type=f.get("type", "string"),
+            title=f.get("title", f["name"]),
+            unit=f.get("unit"),
+            description=f.get("description", ""),
+            constraints=f.get("constraints", {}),
+            is_key=f["name"] in keys,
+        )
+        for f in d["schema"]["fields"]
+    )
+    charts = tuple(
+        Chart(
+            name=c["name"], type=c["type"], x=c["x"], y=c["y"], color=c.get("color"),
+            exclude=c.get("exclude", {}), title=c["title"], description=c.get("description", ""),
+        )
+        for c in d.get("charts", [])
+    )
+    return Resource(
+        package=package,
+        name=d["name"],
+        title=d["title"],
+        title_en=d.get("title_en", ""),
+        description=d.get("description", ""),
+        sources=tuple(_source(entry) for entry in d.get("sources", [])),
+        notes=tuple(d.get("notes", [])),
+        reconstruction=d.get("reconstruction", ""),
+        fields=fields,
+        rows=valid.rows,
+        text=valid.text,
+        charts=charts,
+        findings=valid.findings,
+    )
+
+
+def _source(entry: dict[str, Any]) -> Source:
+    return Source(**{key: str(entry.get(key, "")) for key in ("title", "path", "slide", "survey", "reference_date")})
+
+
+def _license(entry: dict[str, Any]) -> License:
+    name = str(entry.get("name", ""))
+    return License(name=name, title=str(entry.get("title", name)), path=str(entry.get("path", "")))
+
+
+def era_label(fiscal_year: int) -> str:
+    """令和/平成 label of a Japanese fiscal year (April–March): 2019 → 令和元年度."""
+    if fiscal_year >= 2019:
+        n = fiscal_year - 2018
+        return f"令和{'元' if n == 1 else n}年度"
+    if fiscal_year >= 1989:
+        n = fiscal_year - 1988
+        return f"平成{'元' if n == 1 else n}年度"
+    return f"{fiscal_year}年度"
+
+
+def fiscal_year_label(fiscal_year: int) -> str:
+    return f"{fiscal_year}年度（{era_label(fiscal_year)}）"

@@ -1,0 +1,200 @@
+"""Stage 5: every output file as bytes, keyed by its path in the site. Nothing is written here.
+
+Templates are jinja2 with autoescape and StrictUndefined; descriptions are Markdown rendered with
+raw HTML off, since data packages are untrusted input. Every link is relative (``root``), so the
+site works under any sub-path and when opened from disk.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+from jinja2 import DictLoader, Environment, StrictUndefined
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from .charts import RenderedChart
+from .model import AREAS, Area, Field, Package, Site
+
+SITE_TITLE = "施策目標Ⅶ-1-3 オープンデータ"
+DOCUMENT_TITLE = "厚生労働省「令和７年度事前分析表（案）（施策目標Ⅶ-１-３）」"
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'"
+)
+
+Outputs = dict[str, bytes]
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    built_on: str | None = None  # a date from SOURCE_DATE_EPOCH; no wall clock otherwise
+
+
+def render_site(
+    site: Site,
+    charts: list[RenderedChart],
+    templates: dict[str, str],
+    static: dict[str, bytes],
+    vega_bundle: str,
+    options: RenderOptions,
+) -> Outputs:
+    env = make_environment(templates)
+    by_resource: dict[tuple[str, str], list[RenderedChart]] = {}
+    for rendered in charts:
+        by_resource.setdefault((rendered.package, rendered.resource), []).append(rendered)
+    page = _page_renderer(env, site, options)
+    out: Outputs = {}
+    areas = [a for a in site.areas if a.number != 0 or site.packages_in(a)]
+
+    summaries = [
+        {
+            "area": area,
+            "packages": len(site.packages_in(area)),
+            "resources": sum(len(p.resources) for p in site.packages_in(area)),
+            "charts": sum(len(r.charts) for p in site.packages_in(area) for r in p.resources),
+        }
+        for area in areas
+    ]
+    out["index.html"] = page("index.html", "index.html", SITE_TITLE, _home_description(), [], area_summaries=summaries)
+    for area in areas:
+        packages = site.packages_in(area)
+        path = f"areas/{area.slug}/index.html"
+        out[path] = page(
+            "area.html", path, area.title, f"{area.title}に関する数値データとグラフ。",
+            [("トップ", "index.html"), (area.title, None)],
+            area=area, packages=packages, charts_by_resource=by_resource,
+            has_charts=any(r.charts for p in packages for r in p.resources),
+        )
+    groups = [{"area": area, "packages": site.packages_in(area)} for area in areas]
+    out["datasets/index.html"] = page(
+        "datasets.html", "datasets/index.html", "データ一覧", "公開しているすべてのデータセットの一覧。",
+        [("トップ", "index.html"), ("データ一覧", None)], groups=groups,
+    )
+    for package in site.packages:
+        area = _area(package.policy_area)
+        path = f"datasets/{package.name}/index.html"
+        out[path] = page(
+            "dataset.html", path, package.title, _plain(package.description)[:160] or package.title,
+            [("トップ", "index.html"), ("データ一覧", "datasets/index.html"), (package.title, None)],
+            package=package, area=area, charts_by_resource=by_resource, citation=citation(package),
+            has_charts=any(r.charts for r in package.resources),
+        )
+        out.update(_downloads(package))
+    for rendered in charts:
+        base = f"charts/{rendered.package}/{rendered.slug}"
+        out[f"{base}.svg"] = rendered.svg.encode("utf-8")
+        out[f"{base}.png"] = rendered.png
+        out[f"{base}.vl.json"] = _json_bytes(rendered.spec)
+    out["404.html"] = page("404.html", "404.html", "ページが見つかりません", "ページが見つかりません。", [])
+    for name, data in static.items():
+        out[f"assets/{name}"] = data
+    out["assets/vega.js"] = vega_bundle.encode("utf-8")
+    return out
+
+
+def make_environment(templates: dict[str, str]) -> Environment:
+    env = Environment(loader=DictLoader(templates), autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+    markdown = MarkdownIt("js-default", {"breaks": True})
+    env.filters["markdown"] = lambda text: Markup(markdown.render(str(text or "")))
+    env.filters["cell"] = format_cell
+    env.filters["constraints"] = format_constraints
+    env.filters["json_script"] = json_script
+    env.filters["safe_url"] = is_safe_url
+    return env
+
+
+def _page_renderer(env: Environment, site: Site, options: RenderOptions) -> Callable[..., bytes]:
+    nav = [a for a in AREAS if a.number != 0 or site.packages_in(a)]
+
+    def page(template: str, path: str, title: str, description: str, crumbs: list[tuple[str, str | None]],
+             **context: Any) -> bytes:
+        root = "../" * path.count("/")
+        html = env.get_template(template).render(
+            root=root, csp=CSP, site_title=SITE_TITLE, document_title=DOCUMENT_TITLE,
+            page_title=title, page_description=description, nav_areas=nav, built_on=options.built_on,
+            breadcrumbs=[(label, root + href if href else None) for label, href in crumbs],
+            has_charts=context.pop("has_charts", False), **context,
+        )
+        return html.encode("utf-8")
+
+    return page
+
+
+def _downloads(package: Package) -> Outputs:
+    out: Outputs = {}
+    descriptor = json.loads(json.dumps(package.descriptor))
+    for resource, entry in zip(package.resources, descriptor["resources"], strict=True):
+        text = resource.text.replace("\r\n", "\n")
+        out[f"datasets/{package.name}/{resource.name}.csv"] = text.encode("utf-8")
+        out[f"datasets/{package.name}/{resource.name}.excel.csv"] = "\ufeff".encode() + text.replace("\n", "\r\n").encode()
+        entry.update(path=f"{resource.name}.csv", encoding="utf-8")
+        entry.pop("dialect", None)
+    out[f"datasets/{package.name}/datapackage.json"] = _json_bytes(descriptor, sort_keys=False)
+    return out
+
+
+def citation(package: Package) -> str:
+    return (
+        f"{SITE_TITLE}「{package.title}」（版 {package.version}、{package.updated} 更新）。"
+        f"原典：{DOCUMENT_TITLE}。"
+    )
+
+
+def format_cell(value: Any, field: Field) -> Markup | str:
+    if value is None:
+        return Markup('<span class="missing">欠測</span>')
+    if isinstance(value, bool):
+        return "○" if value else ""
+    if field.type == "integer" and isinstance(value, int) and field.name not in {"fiscal_year", "year"}:
+        return f"{value:,}"
+    if field.type == "number" and isinstance(value, (int, float)):
+        return f"{value:,}"
+    return str(value)
+
+
+def format_constraints(field: Field) -> str:
+    parts = []
+    labels = {"required": "必須", "unique": "一意", "minimum": "最小", "maximum": "最大", "pattern": "形式", "enum": "値"}
+    for key, value in sorted(field.constraints.items()):
+        label = labels.get(key, key)
+        if value is True:
+            parts.append(label)
+        elif isinstance(value, list):
+            parts.append(f"{label}: {' / '.join(map(str, value))}")
+        else:
+            parts.append(f"{label}: {value}")
+    if field.is_key:
+        parts.insert(0, "主キー")
+    return "、".join(parts)
+
+
+def json_script(value: Any) -> Markup:
+    """JSON safe inside <script type="application/json">: no '<' can close the element."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def is_safe_url(value: Any) -> bool:
+    """Only http(s) links are rendered as links; anything else (javascript:, data:) stays text."""
+    return isinstance(value, str) and urlparse(value.strip()).scheme in {"http", "https"}
+
+
+def _json_bytes(value: Any, *, sort_keys: bool = True) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=sort_keys) + "\n").encode("utf-8")
+
+
+def _area(number: int) -> Area:
+    return next(a for a in AREAS if a.number == number)
+
+
+def _plain(markdown_text: str) -> str:
+    return " ".join(markdown_text.split())
+
+
+def _home_description() -> str:
+    return "厚生労働省の事前分析表（施策目標Ⅶ-1-3）の数値を、CSVとグラフで公開するオープンデータサイト。"
