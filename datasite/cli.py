@@ -50,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     except BuildError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
-        print(f"build failed: {len(error.problems)} problem(s); {args.out} was left as it was", file=sys.stderr)
+        outcome = "nothing was written" if args.check else f"{args.out} was left as it was"
+        print(f"build failed: {len(error.problems)} problem(s); {outcome}", file=sys.stderr)
         return EXIT_PROBLEMS
     except OutputError as error:
         print(f"build failed: {error}", file=sys.stderr)

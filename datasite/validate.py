@@ -81,7 +81,8 @@ def validate_package(package: RawPackage) -> tuple[ValidPackage | None, list[Pro
 
     resources: list[ValidResource] = []
     for descriptor, raw, table in tables:
-        rows, numbers = _read_rows(table)
+        rows, numbers, cell_problems = _read_rows(table, raw)
+        problems.extend(cell_problems)
         if not rows:
             problems.append(Problem(raw.display_path, None, None, "the table has no data rows"))
             continue
@@ -121,13 +122,20 @@ def _to_frictionless(
     return table, []
 
 
-def _read_rows(table: Resource) -> tuple[list[Row], list[int]]:
+def _read_rows(table: Resource, raw: RawResource) -> tuple[list[Row], list[int], list[Problem]]:
     rows: list[Row] = []
     numbers: list[int] = []
+    problems: list[Problem] = []
+    numeric = [(i, f.name) for i, f in enumerate(table.schema.fields) if f.type in {"integer", "number"}]
     for row in table.read_rows():
         rows.append({name: _plain(value) for name, value in row.to_dict().items()})
         numbers.append(row.row_number)
-    return rows, numbers
+        # Python reads full-width digits as numbers; other tools do not, so the CSV must not hold them.
+        for index, name in numeric:
+            cell = row.cells[index] if index < len(row.cells) else None
+            if isinstance(cell, str) and not cell.isascii():
+                problems.append(Problem(raw.display_path, row.row_number, name, _type_message(cell, "not half-width")))
+    return rows, numbers, problems
 
 
 def _plain(value: Any) -> Any:

@@ -1,0 +1,39 @@
+# Two commands do all the set-up on a fresh machine with Python 3.11 and make:
+#   make site   build the real site from datapackages/ into site/
+#   make test   the whole test suite, browser tests included
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: site check test lint unit serve golden bench clean
+
+$(BIN)/.core-installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e .
+	touch $@
+
+$(BIN)/.test-installed: $(BIN)/.core-installed
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[test]'
+	touch $@
+
+site: $(BIN)/.core-installed
+	@scripts/system-deps.sh fonts
+	$(BIN)/python build.py
+
+check: $(BIN)/.core-installed
+	$(BIN)/python build.py --check --strict
+
+test: $(BIN)/.test-installed
+	@scripts/system-deps.sh browser
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/python -m pytest
+
+serve: site
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory site 8000
+
+golden: $(BIN)/.test-installed
+	UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py -q
+
+clean:
+	rm -rf $(VENV) site .site.* .mypy_cache .ruff_cache .pytest_cache *.egg-info

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import GOLDEN_DATA, run_cli, tree_digest
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path, golden_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    again = tmp_path / "again"
+    assert run_cli(["--data", str(GOLDEN_DATA), "--out", str(again)], capsys)[0] == 0
+    assert tree_digest(again) == tree_digest(golden_site)
+
+
+def test_rebuild_over_existing_site_replaces_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "stale.html").write_text("old", encoding="utf-8")
+    assert run_cli(["--data", str(GOLDEN_DATA), "--out", str(out)], capsys)[0] == 0
+    assert not (out / "stale.html").exists()
+    assert (out / "index.html").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.new-")] == []
