@@ -51,11 +51,12 @@ def render_chart(resource: Resource, chart: Chart) -> RenderedChart:
 
 def chart_spec(resource: Resource, chart: Chart) -> dict[str, Any]:
     rows = [
-        row for row in resource.rows
+        row
+        for row in resource.rows
         if not any(str(row.get(k)) in {str(v) for v in values} for k, values in chart.exclude.items())
     ]
     data, x_name, x_order = _with_labels(rows, resource, chart.x)
-    color_name, color_order = None, None
+    color_name, color_order = "", list[str]()
     if chart.color:
         data, color_name, color_order = _with_labels(data, resource, chart.color)
     y_field = resource.field(chart.y)
@@ -64,53 +65,66 @@ def chart_spec(resource: Resource, chart: Chart) -> dict[str, Any]:
     x_title = resource.field(chart.x).title
     horizontal = chart.type == "horizontal-bar"
 
-    category = alt.X(f"{x_name}:N", title=x_title, sort=x_order, axis=alt.Axis(labelAngle=0, labelLimit=160))
-    value = alt.Y(f"{chart.y}:Q", title=y_title, axis=alt.Axis(format=y_format))
-    if horizontal:
-        category = alt.Y(f"{x_name}:N", title=x_title, sort=x_order, axis=alt.Axis(labelLimit=220))
-        value = alt.X(f"{chart.y}:Q", title=y_title, axis=alt.Axis(format=y_format))
-
-    tooltip = [alt.Tooltip(f"{x_name}:N", title=x_title)]
+    category: dict[str, Any] = {"shorthand": f"{x_name}:N", "title": x_title, "sort": x_order}
+    value: dict[str, Any] = {"shorthand": f"{chart.y}:Q", "title": y_title, "axis": alt.Axis(format=y_format)}
     encodings: dict[str, Any] = {}
+    if horizontal:
+        encodings["y"] = alt.Y(**category, axis=alt.Axis(labelLimit=220))
+        encodings["x"] = alt.X(**value)
+    else:
+        encodings["x"] = alt.X(**category, axis=alt.Axis(labelAngle=0, labelLimit=160))
+        encodings["y"] = alt.Y(**value)
+    tooltip = [alt.Tooltip(f"{x_name}:N", title=x_title)]
     if color_name:
         color_title = resource.field(chart.color or "").title
         encodings["color"] = alt.Color(
-            f"{color_name}:N", title=color_title, sort=color_order,
-            scale=alt.Scale(domain=color_order, range=PALETTE[: len(color_order or [])] or PALETTE),
+            f"{color_name}:N",
+            title=color_title,
+            sort=color_order,
+            scale=alt.Scale(domain=color_order, range=_palette(len(color_order))),
             legend=alt.Legend(orient="bottom", direction="horizontal", columns=3, labelLimit=260),
         )
         tooltip.append(alt.Tooltip(f"{color_name}:N", title=color_title))
-        if chart.type == "grouped-bar":
-            offset = alt.YOffset if horizontal else alt.XOffset
-            encodings["yOffset" if horizontal else "xOffset"] = offset(f"{color_name}:N", sort=color_order)
+        if horizontal:
+            encodings["yOffset"] = alt.YOffset(f"{color_name}:N", sort=color_order)
+        elif chart.type == "grouped-bar":
+            encodings["xOffset"] = alt.XOffset(f"{color_name}:N", sort=color_order)
         if chart.type == "stacked-bar":
             encodings["order"] = alt.Order("_color_rank:Q")
-            data = [{**row, "_color_rank": (color_order or []).index(row[color_name])} for row in data]
+            data = [{**row, "_color_rank": color_order.index(row[color_name])} for row in data]
     tooltip.append(alt.Tooltip(f"{chart.y}:Q", title=y_title, format=y_format))
+    encodings["tooltip"] = tooltip
 
-    single_colour = {} if color_name else {"color": PALETTE[0]}
+    single_colour: dict[str, Any] = {} if color_name else {"color": PALETTE[0]}
+    base = alt.Chart(alt.Data(values=data))  # type: ignore[no-untyped-call]
     mark = (
-        alt.Chart().mark_line(point=True, strokeWidth=2.5, **single_colour)
+        base.mark_line(point=True, strokeWidth=2.5, **single_colour)
         if chart.type == "line"
-        else alt.Chart().mark_bar(**single_colour)
+        else base.mark_bar(**single_colour)
     )
-    size = {"width": WIDTH, "height": HEIGHT}
+    size: dict[str, Any] = {"width": WIDTH, "height": HEIGHT}
     if horizontal:
-        size = {"width": WIDTH - 200, "height": alt.Step(BAR_STEP)}  # type: ignore[dict-item]
+        size = {"width": WIDTH - 200, "height": alt.Step(BAR_STEP)}
     built = (
-        mark.encode(x=value if horizontal else category, y=category if horizontal else value, tooltip=tooltip, **encodings)
-        .properties(data=alt.Data(values=data), title=chart.title, description=chart.description, **size)
+        mark.encode(**encodings)
+        .properties(title=chart.title, description=chart.description, **size)
         .configure(font=FONT)
         .configure_axis(labelFontSize=12, titleFontSize=12, labelColor="#222", titleColor="#222")
         .configure_legend(labelFontSize=12, titleFontSize=12)
         .configure_title(fontSize=15, anchor="start", color="#111")
         .configure_view(stroke=None)
     )
-    spec: dict[str, Any] = built.to_dict(validate=True)
-    return json.loads(json.dumps(spec, sort_keys=True, ensure_ascii=False))
+    spec: dict[str, Any] = json.loads(json.dumps(built.to_dict(validate=True), sort_keys=True, ensure_ascii=False))
+    return spec
 
 
-def _with_labels(rows: list[dict[str, Any]], resource: Resource, name: str) -> tuple[list[dict[str, Any]], str, list[str]]:
+def _palette(count: int) -> list[str]:
+    return [PALETTE[i % len(PALETTE)] for i in range(count)]
+
+
+def _with_labels(
+    rows: list[dict[str, Any]], resource: Resource, name: str
+) -> tuple[list[dict[str, Any]], str, list[str]]:
     """Years become readable labels (2023年度) and every category keeps the CSV's order."""
     field = resource.field(name)
     suffix = {"fiscal_year": "年度", "year": "年"}.get(name)

@@ -19,14 +19,25 @@ def parser() -> argparse.ArgumentParser:
         prog="build.py",
         description="Validate the data packages and build the static site.",
     )
-    p.add_argument("--data", type=Path, default=Path("datapackages"), help="folder of data packages (default: datapackages)")
+    p.add_argument(
+        "--data", type=Path, default=Path("datapackages"), help="folder of data packages (default: datapackages)"
+    )
     p.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
-    p.add_argument("--templates", type=Path, action="append", default=[],
-                   help="a folder of templates that override the built-in ones (repeatable)")
+    p.add_argument(
+        "--templates",
+        type=Path,
+        action="append",
+        default=[],
+        help="a folder of templates that override the built-in ones (repeatable)",
+    )
     p.add_argument("--check", action="store_true", help="validate only; write nothing")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    p.add_argument("--max-file-bytes", type=int, default=DEFAULT_MAX_FILE_BYTES,
-                   help=f"largest resource file accepted (default: {DEFAULT_MAX_FILE_BYTES:,})")
+    p.add_argument(
+        "--max-file-bytes",
+        type=int,
+        default=DEFAULT_MAX_FILE_BYTES,
+        help=f"largest resource file accepted (default: {DEFAULT_MAX_FILE_BYTES:,})",
+    )
     return p
 
 

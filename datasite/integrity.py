@@ -71,7 +71,9 @@ def check(
         return [], [Problem(path, None, "checks", "must be a list of rules")]
     fields = {f["name"] for f in descriptor["schema"]["fields"]}
     for index, rule in enumerate(rules):
-        context = _Context(path, index, rule if isinstance(rule, dict) else {}, rows, numbers, problems, findings, set())
+        context = _Context(
+            path, index, rule if isinstance(rule, dict) else {}, rows, numbers, problems, findings, set()
+        )
         shape = _shape_problem(context.rule, fields)
         if shape:
             problems.append(Problem(path, None, "checks", f"{context.label}: {shape}"))
@@ -80,8 +82,13 @@ def check(
         for position, item in enumerate(context.rule.get("discrepancies", [])):
             if position not in context.used:
                 problems.append(
-                    Problem(path, None, "checks", f"{context.label}: declared discrepancy {item.get('where')} "
-                            "does not occur in the data", "warning")
+                    Problem(
+                        path,
+                        None,
+                        "checks",
+                        f"{context.label}: declared discrepancy {item.get('where')} does not occur in the data",
+                        "warning",
+                    )
                 )
     return findings, problems
 
@@ -126,7 +133,8 @@ def _groups(context: _Context) -> Iterable[tuple[Row, list[tuple[Row, int]]]]:
 
 
 def _tolerance(rule: dict[str, Any]) -> float:
-    return 0.5 * 10 ** -int(rule.get("decimals", 1)) + 1e-9
+    decimals = int(rule.get("decimals", 1))
+    return 0.5 * 10.0**-decimals + 1e-9
 
 
 def _fmt(value: float) -> str:
@@ -147,7 +155,8 @@ def _check_sum(context: _Context) -> None:
         if total_row[value] is None:
             continue
         parts = [
-            row[value] for row, _ in members
+            row[value]
+            for row, _ in members
             if str(row[category]) != str(total)
             and (parts_allowed is None or str(row[category]) in parts_allowed)
             and row[value] is not None
@@ -155,7 +164,9 @@ def _check_sum(context: _Context) -> None:
         added = sum(parts)
         if abs(added - total_row[value]) > 1e-6:
             context.fail(
-                number, value, keys,
+                number,
+                value,
+                keys,
                 f"{total} is {_fmt(total_row[value])} but the parts add up to {_fmt(added)} "
                 f"(difference {_fmt(total_row[value] - added)})",
             )
@@ -179,7 +190,9 @@ def _check_share(context: _Context) -> None:
             exact = row[value] / base * 100
             if abs(exact - row[share]) > _tolerance(rule):
                 context.fail(
-                    number, share, row,
+                    number,
+                    share,
+                    row,
                     f"{row[share]}% is printed but {_fmt(row[value])} / {_fmt(base)} = {exact:.3f}%",
                 )
 
@@ -190,7 +203,8 @@ def _check_sum_to_100(context: _Context) -> None:
     category, total = rule.get("category"), rule.get("total")
     for keys, members in _groups(context):
         values = [
-            row[share] for row, _ in members
+            row[share]
+            for row, _ in members
             if row[share] is not None and not (category and str(row[category]) == str(total))
         ]
         if not values:
@@ -210,7 +224,9 @@ def _check_ratio(context: _Context) -> None:
         exact = row[numerator] / base * 100
         if abs(exact - row[share]) > _tolerance(rule):
             context.fail(
-                number, share, row,
+                number,
+                share,
+                row,
                 f"{row[share]}% is printed but {_fmt(row[numerator])} / {_fmt(base)} = {exact:.3f}%",
             )
 

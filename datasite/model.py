@@ -160,8 +160,14 @@ def _resource(package: str, valid: ValidResource) -> Resource:
     )
     charts = tuple(
         Chart(
-            name=c["name"], type=c["type"], x=c["x"], y=c["y"], color=c.get("color"),
-            exclude=c.get("exclude", {}), title=c["title"], description=c.get("description", ""),
+            name=c["name"],
+            type=c["type"],
+            x=c["x"],
+            y=c["y"],
+            color=c.get("color"),
+            exclude=c.get("exclude", {}),
+            title=c["title"],
+            description=c.get("description", ""),
         )
         for c in d.get("charts", [])
     )

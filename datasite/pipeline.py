@@ -59,7 +59,11 @@ def build(options: BuildOptions) -> BuildResult:
     result.charts = len(rendered)
     clock.lap("charts")
     outputs = render.render_site(
-        site, rendered, loaded.templates, loaded.static, vl_convert.javascript_bundle(),
+        site,
+        rendered,
+        loaded.templates,
+        loaded.static,
+        vl_convert.javascript_bundle(),  # type: ignore[call-arg]
         render.RenderOptions(built_on=_built_on(options.source_date_epoch)),
     )
     result.pages = sum(1 for name in outputs if name.endswith(".html"))

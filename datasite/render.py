@@ -65,23 +65,38 @@ def render_site(
         packages = site.packages_in(area)
         path = f"areas/{area.slug}/index.html"
         out[path] = page(
-            "area.html", path, area.title, f"{area.title}に関する数値データとグラフ。",
+            "area.html",
+            path,
+            area.title,
+            f"{area.title}に関する数値データとグラフ。",
             [("トップ", "index.html"), (area.title, None)],
-            area=area, packages=packages, charts_by_resource=by_resource,
+            area=area,
+            packages=packages,
+            charts_by_resource=by_resource,
             has_charts=any(r.charts for p in packages for r in p.resources),
         )
     groups = [{"area": area, "packages": site.packages_in(area)} for area in areas]
     out["datasets/index.html"] = page(
-        "datasets.html", "datasets/index.html", "データ一覧", "公開しているすべてのデータセットの一覧。",
-        [("トップ", "index.html"), ("データ一覧", None)], groups=groups,
+        "datasets.html",
+        "datasets/index.html",
+        "データ一覧",
+        "公開しているすべてのデータセットの一覧。",
+        [("トップ", "index.html"), ("データ一覧", None)],
+        groups=groups,
     )
     for package in site.packages:
         area = _area(package.policy_area)
         path = f"datasets/{package.name}/index.html"
         out[path] = page(
-            "dataset.html", path, package.title, _plain(package.description)[:160] or package.title,
+            "dataset.html",
+            path,
+            package.title,
+            _plain(package.description)[:160] or package.title,
             [("トップ", "index.html"), ("データ一覧", "datasets/index.html"), (package.title, None)],
-            package=package, area=area, charts_by_resource=by_resource, citation=citation(package),
+            package=package,
+            area=area,
+            charts_by_resource=by_resource,
+            citation=citation(package),
             has_charts=any(r.charts for r in package.resources),
         )
         out.update(_downloads(package))
@@ -98,7 +113,9 @@ def render_site(
 
 
 def make_environment(templates: dict[str, str]) -> Environment:
-    env = Environment(loader=DictLoader(templates), autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+    env = Environment(
+        loader=DictLoader(templates), autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True
+    )
     markdown = MarkdownIt("js-default", {"breaks": True})
     env.filters["markdown"] = lambda text: Markup(markdown.render(str(text or "")))
     env.filters["cell"] = format_cell
@@ -111,14 +128,22 @@ def make_environment(templates: dict[str, str]) -> Environment:
 def _page_renderer(env: Environment, site: Site, options: RenderOptions) -> Callable[..., bytes]:
     nav = [a for a in AREAS if a.number != 0 or site.packages_in(a)]
 
-    def page(template: str, path: str, title: str, description: str, crumbs: list[tuple[str, str | None]],
-             **context: Any) -> bytes:
+    def page(
+        template: str, path: str, title: str, description: str, crumbs: list[tuple[str, str | None]], **context: Any
+    ) -> bytes:
         root = "../" * path.count("/")
         html = env.get_template(template).render(
-            root=root, csp=CSP, site_title=SITE_TITLE, document_title=DOCUMENT_TITLE,
-            page_title=title, page_description=description, nav_areas=nav, built_on=options.built_on,
+            root=root,
+            csp=CSP,
+            site_title=SITE_TITLE,
+            document_title=DOCUMENT_TITLE,
+            page_title=title,
+            page_description=description,
+            nav_areas=nav,
+            built_on=options.built_on,
             breadcrumbs=[(label, root + href if href else None) for label, href in crumbs],
-            has_charts=context.pop("has_charts", False), **context,
+            has_charts=context.pop("has_charts", False),
+            **context,
         )
         return html.encode("utf-8")
 
@@ -131,7 +156,9 @@ def _downloads(package: Package) -> Outputs:
     for resource, entry in zip(package.resources, descriptor["resources"], strict=True):
         text = resource.text.replace("\r\n", "\n")
         out[f"datasets/{package.name}/{resource.name}.csv"] = text.encode("utf-8")
-        out[f"datasets/{package.name}/{resource.name}.excel.csv"] = "\ufeff".encode() + text.replace("\n", "\r\n").encode()
+        out[f"datasets/{package.name}/{resource.name}.excel.csv"] = (
+            "\ufeff".encode() + text.replace("\n", "\r\n").encode()
+        )
         entry.update(path=f"{resource.name}.csv", encoding="utf-8")
         entry.pop("dialect", None)
     out[f"datasets/{package.name}/datapackage.json"] = _json_bytes(descriptor, sort_keys=False)
@@ -139,10 +166,7 @@ def _downloads(package: Package) -> Outputs:
 
 
 def citation(package: Package) -> str:
-    return (
-        f"{SITE_TITLE}「{package.title}」（版 {package.version}、{package.updated} 更新）。"
-        f"原典：{DOCUMENT_TITLE}。"
-    )
+    return f"{SITE_TITLE}「{package.title}」（版 {package.version}、{package.updated} 更新）。原典：{DOCUMENT_TITLE}。"
 
 
 def format_cell(value: Any, field: Field) -> Markup | str:
@@ -159,7 +183,14 @@ def format_cell(value: Any, field: Field) -> Markup | str:
 
 def format_constraints(field: Field) -> str:
     parts = []
-    labels = {"required": "必須", "unique": "一意", "minimum": "最小", "maximum": "最大", "pattern": "形式", "enum": "値"}
+    labels = {
+        "required": "必須",
+        "unique": "一意",
+        "minimum": "最小",
+        "maximum": "最大",
+        "pattern": "形式",
+        "enum": "値",
+    }
     for key, value in sorted(field.constraints.items()):
         label = labels.get(key, key)
         if value is True:

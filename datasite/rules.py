@@ -55,7 +55,7 @@ def check_package(package: RawPackage) -> list[Problem]:
     if not _str_list(d.get("topics")):
         add("topics", "should list the Japanese topics of the package", "warning")
     if not isinstance(d.get("version"), str):
-        add("version", "should give the data version, e.g. \"1.0.0\"", "warning")
+        add("version", 'should give the data version, e.g. "1.0.0"', "warning")
     if not (isinstance(d.get("updated"), str) and ISO_DATE.match(d["updated"])):
         add("updated", "should give the date of the last data change as YYYY-MM-DD", "warning")
     for key in ("licenses", "sources"):
@@ -76,7 +76,7 @@ def check_package(package: RawPackage) -> list[Problem]:
 
 def _check_resource(path: str, index: int, r: dict[str, Any], seen: set[str]) -> list[Problem]:
     problems: list[Problem] = []
-    where = f'resources[{index}]'
+    where = f"resources[{index}]"
 
     def add(field: str | None, message: str, severity: Severity = "error") -> None:
         label = f"{where}.{field}" if field else where
@@ -116,9 +116,7 @@ def _check_resource(path: str, index: int, r: dict[str, Any], seen: set[str]) ->
             add("schema.fields", "each field needs a name")
             continue
         if field.get("type") in NUMERIC and field["name"] not in key_fields and not field.get("unit"):
-            problems.append(
-                Problem(path, None, field["name"], f"{where}: numeric field needs a \"unit\"", "warning")
-            )
+            problems.append(Problem(path, None, field["name"], f'{where}: numeric field needs a "unit"', "warning"))
     return problems
 
 

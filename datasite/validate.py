@@ -127,7 +127,7 @@ def _read_rows(table: Resource, raw: RawResource) -> tuple[list[Row], list[int],
     numbers: list[int] = []
     problems: list[Problem] = []
     numeric = [(i, f.name) for i, f in enumerate(table.schema.fields) if f.type in {"integer", "number"}]
-    for row in table.read_rows():
+    for row in table.read_rows():  # type: ignore[attr-defined]
         rows.append({name: _plain(value) for name, value in row.to_dict().items()})
         numbers.append(row.row_number)
         # Python reads full-width digits as numbers; other tools do not, so the CSV must not hold them.
@@ -171,7 +171,7 @@ def _problem(raw: RawResource, error: Any, primary_key: list[str] | str | None) 
         return Problem(raw.display_path, row, key, f"duplicate primary key: {note}")
     if kind == "foreign-key":
         names = ",".join(getattr(error, "field_names", []) or []) or None
-        target = f'{error.reference_name or "this resource"}.{",".join(error.reference_field_names)}'
+        target = f"{error.reference_name or 'this resource'}.{','.join(error.reference_field_names)}"
         values = ", ".join(error.field_cells)
         return Problem(raw.display_path, row, names, f'"{values}" is not in {target} (dangling foreign key)')
     if kind == "missing-cell":
@@ -182,9 +182,11 @@ def _problem(raw: RawResource, error: Any, primary_key: list[str] | str | None) 
         return Problem(raw.display_path, row, None, "blank row")
     if kind == "encoding-error":
         return Problem(
-            raw.display_path, None, None,
-            f"not readable as the declared encoding ({note}); save as UTF-8 or declare \"encoding\" "
-            "(for example \"cp932\" for Shift_JIS files from Excel)",
+            raw.display_path,
+            None,
+            None,
+            f'not readable as the declared encoding ({note}); save as UTF-8 or declare "encoding" '
+            '(for example "cp932" for Shift_JIS files from Excel)',
         )
     if kind == "source-error" and "empty" in note:
         return Problem(raw.display_path, None, None, "the file is empty")

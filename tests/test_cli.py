@@ -50,15 +50,17 @@ def test_real_cli_broken_cell_exits_1_without_traceback_and_keeps_site(tmp_path:
     assert tree_digest(out) == before
 
 
-def test_source_date_epoch_sets_footer_date(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_source_date_epoch_sets_footer_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     assert run_cli(["--data", str(GOLDEN_DATA), "--out", str(tmp_path / "s")], capsys)[0] == 0
     assert "最終ビルド：2026-01-01" in (tmp_path / "s" / "index.html").read_text(encoding="utf-8")
 
 
-def test_bad_source_date_epoch_is_a_usage_error(capsys: pytest.CaptureFixture[str],
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_source_date_epoch_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
     code, _, err = run_cli(["--check", "--data", str(GOLDEN_DATA)], capsys)
     assert code == 2 and "SOURCE_DATE_EPOCH" in err

@@ -1,0 +1,113 @@
+"""The real site in Debian's Chromium (never a downloaded browser), served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(real_site: Path) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(real_site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (scripts/system-deps.sh)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+def open_page(browser: Browser, url: str, *, javascript: bool = True) -> tuple[Page, list[str]]:
+    context = browser.new_context(java_script_enabled=javascript, viewport={"width": 1024, "height": 800})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on(
+        "console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in {"error", "warning"} else None
+    )
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    page.goto(url, wait_until="load")
+    return page, problems
+
+
+def test_area_page_renders_interactive_charts_without_errors(browser: Browser, base_url: str) -> None:
+    page, problems = open_page(browser, base_url + "areas/comprehensive-support/index.html")
+    views = page.locator(".chart-view")
+    count = views.count()
+    assert count >= 3
+    page.wait_for_function(f"document.querySelectorAll('.chart-view.is-interactive svg').length >= {count}")
+    first_svg_text = page.locator(".chart-view.is-interactive svg").first.inner_html()
+    assert re.search(r"<text[^>]*>[^<]*[\u3040-\u30ff\u4e00-\u9fff]", first_svg_text), "no Japanese text in the chart"
+    assert problems == []
+    page.context.close()
+
+
+def test_every_page_type_loads_cleanly(browser: Browser, base_url: str) -> None:
+    for path in (
+        "index.html",
+        "datasets/index.html",
+        "datasets/jusou-implementation/index.html",
+        "areas/hikikomori/index.html",
+        "areas/guardianship/index.html",
+        "404.html",
+    ):
+        page, problems = open_page(browser, base_url + path)
+        page.wait_for_load_state("networkidle")
+        assert problems == [], path
+        assert page.locator("h1").count() == 1, path
+        page.context.close()
+
+
+def test_without_javascript_static_svg_and_table_show(browser: Browser, base_url: str) -> None:
+    page, problems = open_page(browser, base_url + "areas/comprehensive-support/index.html", javascript=False)
+    image = page.locator(".chart-view img").first
+    image.scroll_into_view_if_needed()
+    page.wait_for_function("Array.from(document.images).every(i => i.complete)")
+    assert image.is_visible() and image.evaluate("i => i.naturalWidth") > 0
+    assert page.locator("table").first.is_visible()
+    assert page.locator(".chart-view svg").count() == 0
+    assert problems == []
+    page.context.close()
+
+
+def test_csv_download_link_resolves(browser: Browser, base_url: str) -> None:
+    page, _ = open_page(browser, base_url + "datasets/jusou-implementation/index.html")
+    href = page.locator("a[href$='implementing-municipalities.csv']").first.get_attribute("href")
+    assert href
+    response = page.request.get(base_url + "datasets/jusou-implementation/" + href)
+    assert response.ok and response.text().startswith("programme,fiscal_year")
+    page.context.close()
