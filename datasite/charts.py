@@ -21,7 +21,9 @@ FONT = "Hiragino Sans, Hiragino Kaku Gothic ProN, Noto Sans CJK JP, Meiryo, sans
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
 WIDTH = 560
 HEIGHT = 300
-BAR_STEP = 26
+BAR_STEP = 18
+LONG_LABEL = 8
+LABEL_LIMIT = 320
 
 
 @dataclass(frozen=True)
@@ -61,15 +63,17 @@ def chart_spec(resource: Resource, chart: Chart) -> dict[str, Any]:
         data, color_name, color_order = _with_labels(data, resource, chart.color)
     y_field = resource.field(chart.y)
     y_title = f"{y_field.title}（{y_field.unit}）" if y_field.unit else y_field.title
-    y_format = ",d" if y_field.type == "integer" else ","
+    y_format = ",d" if y_field.type == "integer" else ",~f"
     x_title = resource.field(chart.x).title
-    horizontal = chart.type == "horizontal-bar"
+    # Long category names are unreadable under vertical bars: lay those bars out horizontally.
+    long_labels = max((len(label) for label in x_order), default=0) > LONG_LABEL
+    horizontal = chart.type == "horizontal-bar" or (chart.type != "line" and long_labels)
 
     category: dict[str, Any] = {"shorthand": f"{x_name}:N", "title": x_title, "sort": x_order}
     value: dict[str, Any] = {"shorthand": f"{chart.y}:Q", "title": y_title, "axis": alt.Axis(format=y_format)}
     encodings: dict[str, Any] = {}
     if horizontal:
-        encodings["y"] = alt.Y(**category, axis=alt.Axis(labelLimit=220))
+        encodings["y"] = alt.Y(**{**category, "title": None}, axis=alt.Axis(labelLimit=LABEL_LIMIT))
         encodings["x"] = alt.X(**value)
     else:
         encodings["x"] = alt.X(**category, axis=alt.Axis(labelAngle=0, labelLimit=160))
@@ -82,13 +86,17 @@ def chart_spec(resource: Resource, chart: Chart) -> dict[str, Any]:
             title=color_title,
             sort=color_order,
             scale=alt.Scale(domain=color_order, range=_palette(len(color_order))),
-            legend=alt.Legend(orient="bottom", direction="horizontal", columns=3, labelLimit=260),
+            legend=alt.Legend(
+                orient="bottom",
+                direction="horizontal",
+                columns=1 if max(map(len, color_order), default=0) > LONG_LABEL else 3,
+                labelLimit=WIDTH,
+            ),
         )
         tooltip.append(alt.Tooltip(f"{color_name}:N", title=color_title))
-        if horizontal:
-            encodings["yOffset"] = alt.YOffset(f"{color_name}:N", sort=color_order)
-        elif chart.type == "grouped-bar":
-            encodings["xOffset"] = alt.XOffset(f"{color_name}:N", sort=color_order)
+        if chart.type in {"grouped-bar", "horizontal-bar"}:
+            offset = alt.YOffset if horizontal else alt.XOffset
+            encodings["yOffset" if horizontal else "xOffset"] = offset(f"{color_name}:N", sort=color_order)
         if chart.type == "stacked-bar":
             encodings["order"] = alt.Order("_color_rank:Q")
             data = [{**row, "_color_rank": color_order.index(row[color_name])} for row in data]
@@ -104,7 +112,8 @@ def chart_spec(resource: Resource, chart: Chart) -> dict[str, Any]:
     )
     size: dict[str, Any] = {"width": WIDTH, "height": HEIGHT}
     if horizontal:
-        size = {"width": WIDTH - 200, "height": alt.Step(BAR_STEP)}
+        bars_per_category = len(color_order) if "yOffset" in encodings else 1
+        size = {"width": WIDTH - LABEL_LIMIT // 2, "height": len(x_order) * (BAR_STEP * bars_per_category + 8)}
     built = (
         mark.encode(**encodings)
         .properties(title=chart.title, description=chart.description, **size)
