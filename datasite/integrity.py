@@ -14,7 +14,7 @@ from typing import Any
 from .errors import Problem
 
 Row = dict[str, Any]
-RULES = ("sum", "share", "sum_to_100", "ratio")
+RULES = ("sum", "share", "sum_to_100", "ratio", "check_digit")
 
 
 @dataclass(frozen=True)
@@ -102,11 +102,12 @@ def _shape_problem(rule: dict[str, Any], fields: set[str]) -> str | None:
         "share": ("value", "share", "category", "total"),
         "sum_to_100": ("share",),
         "ratio": ("numerator", "denominator", "share"),
+        "check_digit": ("field",),
     }[kind]
     for key in required:
         if key not in rule:
             return f'needs "{key}"'
-    named = [rule[k] for k in ("value", "category", "share", "numerator") if k in rule]
+    named = [rule[k] for k in ("value", "category", "share", "numerator", "field") if k in rule]
     if isinstance(rule.get("denominator"), str):
         named.append(rule["denominator"])
     by = rule.get("by", [])
@@ -231,9 +232,30 @@ def _check_ratio(context: _Context) -> None:
             )
 
 
+def local_government_check_digit(first_five: str) -> int:
+    """Check digit of a 全国地方公共団体コード (JIS X 0402 style): weights 6..2, modulus 11."""
+    total = sum(int(digit) * weight for digit, weight in zip(first_five, (6, 5, 4, 3, 2), strict=True))
+    return (11 - total % 11) % 10
+
+
+def _check_check_digit(context: _Context) -> None:
+    field = context.rule["field"]
+    for row, number in zip(context.rows, context.numbers, strict=True):
+        code = row[field]
+        if code is None:
+            continue
+        text = str(code)
+        if len(text) != 6 or not text.isdigit():
+            context.fail(number, field, row, f'"{text}" is not a 6-digit local government code')
+        elif int(text[5]) != local_government_check_digit(text[:5]):
+            expected = local_government_check_digit(text[:5])
+            context.fail(number, field, row, f'"{text}" has check digit {text[5]}, expected {expected}')
+
+
 CHECKERS: dict[str, Callable[[_Context], None]] = {
     "sum": _check_sum,
     "share": _check_share,
     "sum_to_100": _check_sum_to_100,
     "ratio": _check_ratio,
+    "check_digit": _check_check_digit,
 }

@@ -22,6 +22,7 @@ AREAS: tuple[Area, ...] = (
     Area(2, "hikikomori", "ひきこもり支援の推進", "Support for people in hikikomori"),
     Area(3, "guardianship", "成年後見制度の利用促進・権利擁護支援の推進", "Adult guardianship and rights advocacy"),
     Area(0, "policy", "施策目標Ⅶ-1-3 全体", "Policy goal VII-1-3 as a whole"),
+    Area(4, "reference", "参照データ（自治体・人口・財政）", "Reference data on local governments"),
 )
 
 

@@ -89,3 +89,10 @@ def test_ratio_against_a_constant_and_a_field() -> None:
 )
 def test_malformed_rules_are_reported(rule: dict[str, Any], message: str) -> None:
     assert message in run(rule, ROWS)[1][0]
+
+
+@pytest.mark.parametrize(("code", "ok"), [("131016", True), ("011002", True), ("472158", True), ("131017", False)])
+def test_local_government_check_digit(code: str, ok: bool) -> None:
+    descriptor = {"schema": {"fields": [{"name": "code"}]}, "checks": [{"type": "check_digit", "field": "code"}]}
+    _, problems = integrity.check(descriptor, "t.csv", [{"code": code}], [2])
+    assert (problems == []) is ok
