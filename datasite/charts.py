@@ -8,12 +8,15 @@ browser can render under a strict Content-Security-Policy.
 from __future__ import annotations
 
 import json
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
-import vl_convert
 
+from .cache import Cache, code_fingerprint, digest
+from .chart_worker import render_images
 from .model import Chart, Resource, Site
 
 FONT = "Hiragino Sans, Hiragino Kaku Gothic ProN, Noto Sans CJK JP, Meiryo, sans-serif"
@@ -24,6 +27,7 @@ HEIGHT = 300
 BAR_STEP = 18
 LONG_LABEL = 8
 LABEL_LIMIT = 320
+POOL_THRESHOLD = 6  # below this, starting worker processes costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -40,15 +44,43 @@ class RenderedChart:
         return f"{self.resource}-{self.chart.name}"
 
 
-def render_charts(site: Site) -> list[RenderedChart]:
-    return [render_chart(resource, chart) for resource in site.resources for chart in resource.charts]
+def render_charts(site: Site, cache: Cache, workers: int = 1) -> list[RenderedChart]:
+    """Specs for every declared chart, with their images from the cache or rendered anew.
+
+    With ``workers`` > 1 and enough charts to pay for the start-up, images are rendered in a
+    process pool; results are identical to a serial run because each image depends only on its spec.
+    """
+    jobs = [(resource, chart, chart_spec(resource, chart)) for resource in site.resources for chart in resource.charts]
+    texts = [json.dumps(spec, sort_keys=True, ensure_ascii=False) for _, _, spec in jobs]
+    keys = [digest("chart-images", code_fingerprint(), text) for text in texts]
+    images: dict[str, tuple[str, bytes]] = {}
+    for key in keys:
+        cached = _cached_images(cache, key)
+        if cached is not None:
+            images[key] = cached
+    missing = sorted({(key, text) for key, text in zip(keys, texts, strict=True) if key not in images})
+    if workers > 1 and len(missing) >= POOL_THRESHOLD:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            rendered = list(pool.map(render_images, [text for _, text in missing]))
+    else:
+        rendered = [render_images(text) for _, text in missing]
+    for (key, _), (svg, png) in zip(missing, rendered, strict=True):
+        images[key] = (svg, png)
+        cache.put("charts", key + ".svg", svg.encode("utf-8"))
+        cache.put("charts", key + ".png", png)
+    return [
+        RenderedChart(resource.package, resource.name, chart, spec, _label_svg(images[key][0], chart), images[key][1])
+        for (resource, chart, spec), key in zip(jobs, keys, strict=True)
+    ]
 
 
-def render_chart(resource: Resource, chart: Chart) -> RenderedChart:
-    spec = chart_spec(resource, chart)
-    svg = vl_convert.vegalite_to_svg(spec, format_locale="ja-JP")
-    png = vl_convert.vegalite_to_png(spec, scale=2, format_locale="ja-JP")
-    return RenderedChart(resource.package, resource.name, chart, spec, _label_svg(svg, chart), png)
+def _cached_images(cache: Cache, key: str) -> tuple[str, bytes] | None:
+    svg = cache.get("charts", key + ".svg")
+    png = cache.get("charts", key + ".png")
+    if svg is None or png is None:
+        return None
+    return svg.decode("utf-8"), png
 
 
 def chart_spec(resource: Resource, chart: Chart) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import BuildError, OutputError
 from .load import DEFAULT_MAX_FILE_BYTES
-from .pipeline import BUILTIN_TEMPLATES, BuildOptions, BuildResult, build
+from .pipeline import BUILTIN_TEMPLATES, BuildOptions, BuildResult, build, default_workers
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -31,6 +31,9 @@ def parser() -> argparse.ArgumentParser:
         help="a folder of templates that override the built-in ones (repeatable)",
     )
     p.add_argument("--check", action="store_true", help="validate only; write nothing")
+    p.add_argument("--cache", type=Path, default=Path(".cache"), help="cache folder for reuse between builds")
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    p.add_argument("--jobs", type=int, default=default_workers(), help="worker processes (default: up to 2)")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument(
         "--max-file-bytes",
@@ -55,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         strict=args.strict,
         max_file_bytes=args.max_file_bytes,
         source_date_epoch=int(epoch) if epoch is not None else None,
+        cache_dir=None if args.no_cache else args.cache,
+        workers=max(1, args.jobs),
     )
     try:
         result = build(options)
@@ -83,6 +88,8 @@ def summary(result: BuildResult, options: BuildOptions) -> str:
     if options.check_only:
         lines.append(f"checked in {seconds:.2f}s ({stages}); {len(result.warnings)} warning(s); nothing written")
         return "\n".join(lines)
+    if result.up_to_date:
+        stages = "nothing changed since the last build; site left as it is"
     lines += [
         f"pages      {result.pages}",
         f"charts     {result.charts}",

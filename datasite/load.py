@@ -7,6 +7,7 @@ the network or names a file that is too large is refused before a single byte of
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -137,3 +138,14 @@ def _load_resource(
     if size > max_file_bytes:
         return refuse(f"file is {size:,} bytes, over the limit of {max_file_bytes:,} bytes")
     return RawResource(index, declared, display(target), resolved.read_bytes()), None
+
+
+def tree_digest(folder: Path) -> str:
+    """One hash over every file's path and bytes under ``folder`` ("" when it does not exist)."""
+    if not folder.is_dir():
+        return ""
+    hasher = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        hasher.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
+        hasher.update(hashlib.sha256(path.read_bytes()).digest())
+    return hasher.hexdigest()

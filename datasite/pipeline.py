@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import multiprocessing
+import os
+import pickle
 import time
-from dataclasses import dataclass, field
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import vl_convert
 
-from . import charts, load, model, render, validate, write
+from . import charts, load, model, render, rules, validate, write
+from .cache import Cache, code_fingerprint, digest
 from .errors import BuildError, Problem, errors_of
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -24,6 +30,8 @@ class BuildOptions:
     strict: bool = False
     max_file_bytes: int = load.DEFAULT_MAX_FILE_BYTES
     source_date_epoch: int | None = None
+    cache_dir: Path | None = None
+    workers: int = 1
 
 
 @dataclass
@@ -35,14 +43,23 @@ class BuildResult:
     files: int = 0
     warnings: list[Problem] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    up_to_date: bool = False
+
+
+VALIDATION_POOL_THRESHOLD = 24  # uncached packages needed before a process pool pays for itself
 
 
 def build(options: BuildOptions) -> BuildResult:
     result = BuildResult()
     clock = _Clock(result.seconds)
+    cache = Cache(options.cache_dir)
     loaded = load.load(options.data_dir, list(options.template_dirs), max_file_bytes=options.max_file_bytes)
+    inputs = _inputs_key(loaded, options)
+    if not options.check_only and _still_published(cache, inputs, options.out_dir, result):
+        clock.lap("load")
+        return result
     clock.lap("load")
-    valid, problems = validate.validate(loaded.packages)
+    valid, problems = _validate(loaded.packages, cache, options.workers)
     problems = loaded.problems + problems
     clock.lap("validate")
     fatal = errors_of(problems, strict=options.strict)
@@ -55,7 +72,7 @@ def build(options: BuildOptions) -> BuildResult:
     clock.lap("model")
     if options.check_only:
         return result
-    rendered = charts.render_charts(site)
+    rendered = charts.render_charts(site, cache, options.workers)
     result.charts = len(rendered)
     clock.lap("charts")
     outputs = render.render_site(
@@ -63,7 +80,7 @@ def build(options: BuildOptions) -> BuildResult:
         rendered,
         loaded.templates,
         loaded.static,
-        vl_convert.javascript_bundle(),  # type: ignore[call-arg]
+        _vega_bundle(cache),
         render.RenderOptions(built_on=_built_on(options.source_date_epoch)),
     )
     result.pages = sum(1 for name in outputs if name.endswith(".html"))
@@ -71,7 +88,89 @@ def build(options: BuildOptions) -> BuildResult:
     clock.lap("render")
     write.write_site(outputs, options.out_dir)
     clock.lap("write")
+    cache.put("builds", inputs, _remember(result, load.tree_digest(options.out_dir)))
     return result
+
+
+def _validate(
+    packages: list[load.RawPackage], cache: Cache, workers: int
+) -> tuple[list[validate.ValidPackage], list[Problem]]:
+    """Each package is validated on its own, so its result can be cached by its content and
+    computed in a worker process; cross-package rules run every time."""
+    problems = rules.check_unique_names(packages)
+    keys = [_package_key(package) for package in packages]
+    results: dict[str, tuple[validate.ValidPackage | None, list[Problem]]] = {}
+    for key in keys:
+        cached = cache.get("packages", key)
+        if cached is not None:
+            results[key] = pickle.loads(cached)
+    todo = [(key, package) for key, package in zip(keys, packages, strict=True) if key not in results]
+    if workers > 1 and len(todo) >= VALIDATION_POOL_THRESHOLD:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            fresh = list(pool.map(validate.validate_package, [package for _, package in todo], chunksize=8))
+    else:
+        fresh = [validate.validate_package(package) for _, package in todo]
+    for (key, _), outcome in zip(todo, fresh, strict=True):
+        results[key] = outcome
+        cache.put("packages", key, pickle.dumps(outcome, protocol=5))
+    valid: list[validate.ValidPackage] = []
+    for key in keys:
+        package, found = results[key]
+        problems.extend(found)
+        if package is not None:
+            valid.append(package)
+    return valid, problems
+
+
+def _package_key(package: load.RawPackage) -> str:
+    resources = [part for raw in package.resources for part in (raw.declared_path, raw.display_path, raw.data)]
+    descriptor = json.dumps(package.descriptor, sort_keys=True, ensure_ascii=False)
+    return digest("package", code_fingerprint(), package.display_path, descriptor, *resources)
+
+
+def _inputs_key(loaded: load.LoadedInput, options: BuildOptions) -> str:
+    parts: list[bytes | str] = [code_fingerprint(), repr(options.source_date_epoch)]
+    parts += [repr((options.strict, options.max_file_bytes, [str(p) for p in loaded.problems]))]
+    parts += [_package_key(package) for package in loaded.packages]
+    parts += [f"{name}\0{text}" for name, text in sorted(loaded.templates.items())]
+    parts += [part for name, data in sorted(loaded.static.items()) for part in (name, data)]
+    return digest("build", *parts)
+
+
+def _still_published(cache: Cache, inputs: str, out_dir: Path, result: BuildResult) -> bool:
+    """True when the same inputs were built before and the output is still exactly that build."""
+    entry = cache.get("builds", inputs)
+    if entry is None:
+        return False
+    remembered = json.loads(entry)
+    if remembered["site"] != load.tree_digest(out_dir):
+        return False
+    for key in ("packages", "resources", "pages", "charts", "files"):
+        setattr(result, key, remembered[key])
+    result.warnings = [Problem(**problem) for problem in remembered["warnings"]]
+    result.up_to_date = True
+    return True
+
+
+def _remember(result: BuildResult, site_digest: str) -> bytes:
+    summary = {key: getattr(result, key) for key in ("packages", "resources", "pages", "charts", "files")}
+    summary["warnings"] = [asdict(problem) for problem in result.warnings]
+    summary["site"] = site_digest
+    return json.dumps(summary, sort_keys=True, ensure_ascii=False).encode("utf-8")
+
+
+def _vega_bundle(cache: Cache) -> str:
+    key = digest("vega-bundle", code_fingerprint())
+    cached = cache.get("assets", key)
+    if cached is not None:
+        return cached.decode("utf-8")
+    bundle: str = vl_convert.javascript_bundle()  # type: ignore[call-arg]
+    cache.put("assets", key, bundle.encode("utf-8"))
+    return bundle
+
+
+def default_workers() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
 
 
 def _built_on(epoch: int | None) -> str | None:

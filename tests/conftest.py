@@ -32,7 +32,7 @@ def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, s
 def golden_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The golden fixture built once per session (read-only for tests)."""
     out = tmp_path_factory.mktemp("golden") / "site"
-    assert cli.main(["--data", str(GOLDEN_DATA), "--out", str(out), "--strict"]) == 0
+    assert cli.main(["--data", str(GOLDEN_DATA), "--out", str(out), "--strict", "--no-cache"]) == 0
     return out
 
 
@@ -40,7 +40,8 @@ def golden_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real site from datapackages/, built once per session."""
     out = tmp_path_factory.mktemp("real") / "site"
-    assert cli.main(["--data", str(ROOT / "datapackages"), "--out", str(out), "--strict"]) == 0
+    cache = tmp_path_factory.mktemp("cache")
+    assert cli.main(["--data", str(ROOT / "datapackages"), "--out", str(out), "--strict", "--cache", str(cache)]) == 0
     return out
 
 

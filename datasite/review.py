@@ -1,0 +1,624 @@
+"""An automatic review of the policy logic model against its own checklist.
+
+The ``policy`` data package holds the logic model of a pre-analysis sheet (事前分析表: issues, targets,
+indicators, means of achievement) and, in its ``checklist`` resource, the sheet's own 11 review items
+「確認すべき主な事項（事前分析表）」. :func:`review` checks the model against each item:
+
+* items 2, 4, 5, 6, 7, 9, 10 and 11 are decided mechanically (``pass`` or ``finding``);
+* item 1 (are the issues complete?), item 3 (are the targets concrete?) and item 8 (are the target levels
+  appropriate given past actuals?) need a reviewer. Their mechanical part (an issue without a description,
+  an empty or missing target) can still raise a ``finding``; otherwise they report ``needs-judgement``
+  with the evidence a reviewer should read.
+
+Everything here is a pure function of the rows: no disk or network access. ``tables`` maps a resource
+name to its rows as Frictionless reads them (``row.to_dict()``); a missing resource counts as empty and
+a missing column as blank, so small hand-written tables can be reviewed too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Status = Literal["pass", "finding", "needs-judgement"]
+Row = Mapping[str, Any]
+Tables = Mapping[str, Sequence[Row]]
+
+STATUSES: tuple[Status, ...] = ("pass", "finding", "needs-judgement")
+OUTPUT = "アウトプット"
+OUTCOME = "アウトカム"
+REFERENCE = "参考"
+JSON_FORMAT = 1
+
+# The checklist as printed (000_bd644042943772fa.txt, lines 6-43); used only when a table has no row for an item.
+DEFAULT_TEXTS: dict[int, str] = {
+    1: "施策目標の実現に向けて、どのような課題があるかを過不足なく記載できているか。",
+    2: "課題に対応した達成目標を設定できているか。",
+    3: "施策目標の実現に向け、適切にブレイクダウンできているか、抽象的なものとなっていないか。",
+    4: "達成目標の進捗度合いを測定する指標として、合理的な指標が設定されているか（達成目標と測定指標の関係性は明確か）。",
+    5: "測定指標はアウトプットとアウトカムの双方が設定されているか。",
+    6: "測定指標のうち「主要な指標」とそれ以外の指標が区分されているか。また、「主要な指標」とする理由は明確で、適切に選定されているか。",
+    7: "当該年度の目標値が記載されているか。",
+    8: "目標値は過年度実績や最終目標年度の目標値を踏まえ、適切な水準に設定されているか。",
+    9: "目標値を設定することは困難だが、実績値を経年的に把握することで、評価の参考となる情報について、参考指標として設定されているか。",
+    10: "測定指標と関連する達成手段数が０となっていないか。",
+    11: "達成目標と関連する達成手段が多数になっているなど、達成目標と達成手段との関係が複雑な構造となっていないか。",
+}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One fact behind a result. ``link`` points at a resource ("<package>/<resource>") or a row ("indicator:<id>")."""
+
+    label: str
+    detail: str
+    link: str | None = None
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """The review of one checklist item."""
+
+    number: int
+    text: str
+    status: Status
+    mechanical: bool
+    summary: str
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class ReviewOptions:
+    """``package`` names the data package in resource links (``policy/targets``)."""
+
+    max_measures_per_target: int = 8
+    current_fiscal_year: int = 2025
+    package: str = "policy"
+
+
+DEFAULT_OPTIONS = ReviewOptions()
+
+
+def review(tables: Tables, options: ReviewOptions = DEFAULT_OPTIONS) -> list[ItemResult]:
+    """Review the logic model in ``tables`` against the 11 checklist items, in item order."""
+    model = _Model(tables, options)
+    checks = (
+        _item1,
+        _item2,
+        _item3,
+        _item4,
+        _item5,
+        _item6,
+        _item7,
+        _item8,
+        _item9,
+        _item10,
+        _item11,
+    )
+    results: list[ItemResult] = []
+    for number, check in enumerate(checks, start=1):
+        status, mechanical, summary, evidence = check(model)
+        results.append(
+            ItemResult(
+                number=number,
+                text=model.item_text(number),
+                status=status,
+                mechanical=mechanical,
+                summary=summary,
+                evidence=tuple(evidence) + model.notes_for(number),
+            )
+        )
+    return results
+
+
+def to_json(results: list[ItemResult]) -> dict[str, Any]:
+    """A stable, machine-readable form of the results (dump it with ``sort_keys=True``)."""
+    counts = {status: sum(1 for r in results if r.status == status) for status in STATUSES}
+    return {
+        "format": JSON_FORMAT,
+        "counts": counts,
+        "items": [
+            {
+                "number": r.number,
+                "text": r.text,
+                "status": r.status,
+                "mechanical": r.mechanical,
+                "summary": r.summary,
+                "evidence": [{"label": e.label, "detail": e.detail, "link": e.link} for e in r.evidence],
+            }
+            for r in sorted(results, key=lambda r: r.number)
+        ],
+    }
+
+
+# --------------------------------------------------------------------------- the model
+
+
+def _s(value: Any) -> str:
+    """A cell as text: ``None`` is blank, everything else its ``str`` without surrounding space."""
+    return "" if value is None else str(value).strip()
+
+
+def _n(value: Any) -> str:
+    """A number with thousands separators, as the sheet prints them."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return _s(value)
+    return f"{value:,}"
+
+
+def _jp_list(items: Iterable[str]) -> str:
+    return "、".join(items)
+
+
+class _Model:
+    """The policy tables with the look-ups the checks share."""
+
+    def __init__(self, tables: Tables, options: ReviewOptions) -> None:
+        self.options = options
+
+        def rows(name: str) -> list[Row]:
+            return list(tables.get(name) or [])
+
+        self.goals = rows("goals")
+        self.issues = rows("issues")
+        self.situations = sorted(rows("issue-situations"), key=lambda r: (_s(r.get("issue_id")), _order(r)))
+        self.targets = rows("targets")
+        self.indicators = rows("indicators")
+        self.measures = {_s(r.get("id")): r for r in rows("measures")}
+        self.links = rows("measure-links")
+        self.checklist = {_int(r.get("number")): r for r in rows("checklist")}
+        self.issue_ids = {_s(r.get("id")) for r in self.issues}
+        self.target_ids = {_s(r.get("id")) for r in self.targets}
+        self.indicator_by_id = {_s(r.get("id")): r for r in self.indicators}
+        self.measuring = [r for r in self.indicators if _s(r.get("kind")) != REFERENCE]
+        self.reference = [r for r in self.indicators if _s(r.get("kind")) == REFERENCE]
+
+    def res(self, resource: str) -> str:
+        return f"{self.options.package}/{resource}"
+
+    def item_text(self, number: int) -> str:
+        row = self.checklist.get(number)
+        return _s(row.get("text")) if row is not None and _s(row.get("text")) else DEFAULT_TEXTS[number]
+
+    def notes_for(self, number: int) -> tuple[Evidence, ...]:
+        """The note printed under an item (注１–３) and the note an item refers to (項目11 → 注２)."""
+        row = self.checklist.get(number)
+        if row is None:
+            return ()
+        notes: list[Evidence] = []
+        if _s(row.get("note_label")) and _s(row.get("note_text")):
+            notes.append(Evidence(_s(row.get("note_label")), _s(row.get("note_text")), self.res("checklist")))
+        reference = _s(row.get("note_reference")).removesuffix("参照").strip()
+        if reference:
+            for other in self.checklist.values():
+                if _s(other.get("note_label")) == reference and _s(other.get("note_text")):
+                    detail = f"{_s(other.get('note_text'))}（項目{_s(other.get('number'))}の注）"
+                    notes.append(Evidence(reference, detail, self.res("checklist")))
+        return tuple(notes)
+
+    def issue_label(self, row: Row) -> str:
+        number = _s(row.get("number_as_printed")) or _s(row.get("id"))
+        title = _s(row.get("title"))
+        return f"課題{number}「{title}」" if title else f"課題{number}"
+
+    def target_label(self, row: Row) -> str:
+        return f"達成目標{_s(row.get('number_as_printed')) or _s(row.get('id'))}"
+
+    def indicator_label(self, row: Row) -> str:
+        prefix = "参考指標" if _s(row.get("kind")) == REFERENCE else "測定指標"
+        return f"{prefix}{_s(row.get('number_as_printed')) or _s(row.get('id'))}"
+
+    def indicator_short(self, row: Row) -> str:
+        return f"{self.indicator_label(row)}（{_s(row.get('id'))}）"
+
+    def targets_of(self, issue_id: str) -> list[Row]:
+        return [t for t in self.targets if _s(t.get("issue_id")) == issue_id]
+
+    def indicators_of(self, target_id: str) -> list[Row]:
+        return [i for i in self.indicators if _s(i.get("target_id")) == target_id]
+
+    def links_of_indicator(self, indicator_id: str) -> list[Row]:
+        return [link for link in self.links if _s(link.get("indicator_id")) == indicator_id]
+
+    def measures_of_target(self, target_id: str) -> list[str]:
+        """Distinct measures linked to a target, in link order."""
+        seen: dict[str, None] = {}
+        for link in self.links:
+            if _s(link.get("target_id")) == target_id and _s(link.get("measure_id")):
+                seen.setdefault(_s(link.get("measure_id")), None)
+        return list(seen)
+
+    def measure_name(self, measure_id: str) -> str:
+        row = self.measures.get(measure_id)
+        return _s(row.get("name")) if row is not None and _s(row.get("name")) else measure_id
+
+    def measure_root(self, measure_id: str) -> str:
+        """The top-level programme a breakdown (内訳) belongs to, following ``parent_id``."""
+        seen = {measure_id}
+        current = measure_id
+        while True:
+            row = self.measures.get(current)
+            parent = _s(row.get("parent_id")) if row is not None else ""
+            if not parent or parent in seen:
+                return current
+            seen.add(parent)
+            current = parent
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _order(row: Row) -> int:
+    return _int(row.get("order"))
+
+
+Outcome = tuple[Status, bool, str, list[Evidence]]
+
+
+# --------------------------------------------------------------------------- 背景・課題
+
+
+def _item1(m: _Model) -> Outcome:
+    evidence: list[Evidence] = []
+    for goal in m.goals:
+        if _s(goal.get("level")) == "施策目標":
+            evidence.append(Evidence(f"施策目標{_s(goal.get('number_as_printed'))}", _s(goal.get("text")), m.res("goals")))
+    empty: list[str] = []
+    for issue in m.issues:
+        issue_id = _s(issue.get("id"))
+        bullets = [s for s in m.situations if _s(s.get("issue_id")) == issue_id]
+        if not bullets:
+            empty.append(m.issue_label(issue))
+            evidence.append(Evidence(f"{m.issue_label(issue)}の現状（背景）", "記述がない。", f"issue:{issue_id}"))
+        for position, bullet in enumerate(bullets, start=1):
+            detail = f"{_s(bullet.get('marker'))} {_s(bullet.get('text'))}".strip()
+            if bullet.get("reconstructed") is True:
+                detail += "［抽出テキストの配置からは決まらず、内容により課題に割り当てた記述］"
+            evidence.append(Evidence(f"{m.issue_label(issue)}の現状（背景）{position}", detail, f"issue:{issue_id}"))
+    if not m.issues:
+        return "finding", True, "課題が1件も記載されていない。", evidence
+    if empty:
+        summary = f"現状（背景）の記述がない課題がある（{_jp_list(empty)}）。"
+        return "finding", True, summary, evidence
+    summary = (
+        f"課題{len(m.issues)}件と現状（背景）{len(m.situations)}項目が施策目標の課題を過不足なく捉えているかは、"
+        "機械では判定できないため確認者の判断が必要である。"
+    )
+    return "needs-judgement", False, summary, evidence
+
+
+# --------------------------------------------------------------------------- 達成目標
+
+
+def _item2(m: _Model) -> Outcome:
+    evidence: list[Evidence] = []
+    missing: list[str] = []
+    for issue in m.issues:
+        targets = m.targets_of(_s(issue.get("id")))
+        if targets:
+            detail = f"{_jp_list(m.target_label(t) for t in targets)}が対応する。"
+        else:
+            missing.append(m.issue_label(issue))
+            detail = "対応する達成目標がない。"
+        evidence.append(Evidence(m.issue_label(issue), detail, f"issue:{_s(issue.get('id'))}"))
+    orphans = [t for t in m.targets if _s(t.get("issue_id")) not in m.issue_ids]
+    for target in orphans:
+        detail = f"課題「{_s(target.get('issue_id'))}」は課題の表にない。"
+        evidence.append(Evidence(m.target_label(target), detail, f"target:{_s(target.get('id'))}"))
+    if not m.issues:
+        return "finding", True, "課題が1件もないため、課題に対応した達成目標を確認できない。", evidence
+    if missing or orphans:
+        parts = []
+        if missing:
+            parts.append(f"達成目標のない課題がある（{_jp_list(missing)}）")
+        if orphans:
+            parts.append(f"課題に対応しない達成目標がある（{_jp_list(m.target_label(t) for t in orphans)}）")
+        return "finding", True, "、".join(parts) + "。", evidence
+    return "pass", True, f"すべての課題（{len(m.issues)}件）に対応する達成目標が設定されている。", evidence
+
+
+def _item3(m: _Model) -> Outcome:
+    evidence: list[Evidence] = []
+    for target in m.targets:
+        target_id = _s(target.get("id"))
+        text = _s(target.get("text"))
+        n_indicators = len([i for i in m.indicators_of(target_id) if _s(i.get("kind")) != REFERENCE])
+        n_measures = len(m.measures_of_target(target_id))
+        context = f"［{len(text)}字、測定指標{n_indicators}件、達成手段{n_measures}件］"
+        evidence.append(Evidence(m.target_label(target), f"{text or '（本文なし）'}{context}", f"target:{target_id}"))
+    empty = [m.target_label(t) for t in m.targets if not _s(t.get("text"))]
+    without = [m.issue_label(i) for i in m.issues if not m.targets_of(_s(i.get("id")))]
+    if not m.targets:
+        return "finding", True, "達成目標が1件も設定されておらず、施策目標がブレイクダウンされていない。", evidence
+    if empty or without:
+        parts = []
+        if empty:
+            parts.append(f"本文が空の達成目標がある（{_jp_list(empty)}）")
+        if without:
+            parts.append(f"達成目標へのブレイクダウンがない課題がある（{_jp_list(without)}）")
+        return "finding", True, "、".join(parts) + "。", evidence
+    summary = (
+        f"すべての課題に本文のある達成目標（計{len(m.targets)}件）があるが、"
+        "具体的か・内容が多すぎないか（注２）は確認者が本文を読んで判断する必要がある。"
+    )
+    return "needs-judgement", False, summary, evidence
+
+
+# --------------------------------------------------------------------------- 測定指標・参考指標
+
+
+def _item4(m: _Model) -> Outcome:
+    evidence: list[Evidence] = []
+    bare: list[str] = []
+    for target in m.targets:
+        target_id = _s(target.get("id"))
+        own = m.indicators_of(target_id)
+        measuring = [i for i in own if _s(i.get("kind")) != REFERENCE]
+        if not measuring:
+            bare.append(m.target_label(target))
+        names = [f"{m.indicator_label(i)} {_s(i.get('name'))}" for i in own]
+        detail = _jp_list(names) if names else "指標がない。"
+        evidence.append(Evidence(m.target_label(target), detail, f"target:{target_id}"))
+    unlinked = [i for i in m.indicators if _s(i.get("target_id")) not in m.target_ids]
+    for indicator in unlinked:
+        target_id = _s(indicator.get("target_id"))
+        detail = f"達成目標「{target_id}」は達成目標の表にない。" if target_id else "達成目標が指定されていない。"
+        evidence.append(Evidence(m.indicator_short(indicator), detail, f"indicator:{_s(indicator.get('id'))}"))
+    crossed: list[str] = []
+    for link in m.links:
+        indicator = m.indicator_by_id.get(_s(link.get("indicator_id")))
+        if indicator is not None and _s(indicator.get("target_id")) != _s(link.get("target_id")):
+            crossed.append(_s(link.get("id")))
+            detail = (
+                f"達成手段「{m.measure_name(_s(link.get('measure_id')))}」の対応で{m.indicator_label(indicator)}が"
+                f"達成目標「{_s(link.get('target_id'))}」と組になっているが、指標の達成目標は「{_s(indicator.get('target_id'))}」。"
+            )
+            evidence.append(Evidence(f"達成手段との対応 {_s(link.get('id'))}", detail, m.res("measure-links")))
+    assigned = [m.indicator_label(i) for i in m.indicators if i.get("target_assignment_reconstructed") is True]
+    if assigned:
+        detail = (
+            f"{_jp_list(assigned)}は資料の抽出テキストで直前に達成目標の見出しがなく、内容により達成目標に割り当てた"
+            "（資料の印字では関係が明確な可能性がある）。"
+        )
+        evidence.append(Evidence("達成目標への割り当て（再構成）", detail, m.res("indicators")))
+    if not m.targets:
+        return "finding", True, "達成目標がないため、達成目標と測定指標の関係を確認できない。", evidence
+    if bare or unlinked or crossed:
+        parts = []
+        if bare:
+            parts.append(f"測定指標のない達成目標がある（{_jp_list(bare)}）")
+        if unlinked:
+            parts.append(f"達成目標に結びつかない指標がある（{_jp_list(m.indicator_label(i) for i in unlinked)}）")
+        if crossed:
+            parts.append(f"達成手段との対応で指標と達成目標の組が食い違う行がある（{_jp_list(crossed)}）")
+        return "finding", True, "、".join(parts) + "。", evidence
+    summary = (
+        f"すべての達成目標（{len(m.targets)}件）に測定指標があり、すべての指標（{len(m.indicators)}件）が"
+        "既存の達成目標に結びついている（指標の合理性そのものは確認者が判断する）。"
+    )
+    return "pass", True, summary, evidence
+
+
+def _item5(m: _Model) -> Outcome:
+    evidence: list[Evidence] = []
+    outputs = [i for i in m.measuring if _s(i.get("kind")) == OUTPUT]
+    outcomes = [i for i in m.measuring if _s(i.get("kind")) == OUTCOME]
+    evidence.append(Evidence(OUTPUT, f"{len(outputs)}件：{_jp_list(m.indicator_label(i) for i in outputs) or 'なし'}"))
+    evidence.append(Evidence(OUTCOME, f"{len(outcomes)}件：{_jp_list(m.indicator_label(i) for i in outcomes) or 'なし'}"))
+    lacking: list[str] = []
+    for target in m.targets:
+        kinds = [_s(i.get("kind")) for i in m.indicators_of(_s(target.get("id")))]
+        n_out, n_outcome = kinds.count(OUTPUT), kinds.count(OUTCOME)
+        if not n_outcome:
+            lacking.append(m.target_label(target))
+        detail = f"アウトプット{n_out}件、アウトカム{n_outcome}件" + ("（アウトカムの指標がない）" if not n_outcome else "")
+        evidence.append(Evidence(m.target_label(target), detail, f"target:{_s(target.get('id'))}"))
+    for indicator in m.measuring:
+        if _s(indicator.get("kind")) not in (OUTPUT, OUTCOME):
+            detail = f"区分「{_s(indicator.get('kind'))}」はアウトプット・アウトカムのいずれでもない。"
+            evidence.append(Evidence(m.indicator_short(indicator), detail, f"indicator:{_s(indicator.get('id'))}"))
+    if not outcomes and not outputs:
+        return "finding", True, "アウトプット・アウトカムのいずれの測定指標も設定されていない。", evidence
+    if not outcomes:
+        return "finding", True, f"測定指標{len(m.measuring)}件はすべてアウトプットで、アウトカムの指標がない。", evidence
+    if not outputs:
+        return "finding", True, f"測定指標{len(m.measuring)}件はすべてアウトカムで、アウトプットの指標がない。", evidence
+    if lacking:
+        summary = f"全体ではアウトプットとアウトカムの双方があるが、アウトカムの指標がない達成目標がある（{_jp_list(lacking)}）。"
+        return "finding", True, summary, evidence
+    summary = (
+        f"アウトプット{len(outputs)}件・アウトカム{len(outcomes)}件の測定指標があり、"
+        "すべての達成目標にアウトカムの指標がある。"
+    )
+    return "pass", True, summary, evidence
+
+
+def _item6(m: _Model) -> Outcome:
+    values: dict[str, list[str]] = {"yes": [], "no": [], "unknown": []}
+    other: list[str] = []
+    for indicator in m.measuring:
+        value = _s(indicator.get("is_main"))
+        values.get(value, other).append(m.indicator_label(indicator))
+    evidence = [
+        Evidence(f"主要な指標：{key}", f"{len(names)}件：{_jp_list(names) or 'なし'}", m.res("indicators"))
+        for key, names in values.items()
+    ]
+    if other:
+        evidence.append(Evidence("主要な指標：記載なし・不正な値", f"{len(other)}件：{_jp_list(other)}", m.res("indicators")))
+    total = len(m.measuring)
+    if not total:
+        return "finding", True, "測定指標がないため、主要な指標の区分を確認できない。", evidence
+    if len(values["unknown"]) == total:
+        summary = (
+            f"測定指標{total}件の「主要な指標」はすべて unknown であり、資料は主要な指標を太字・下線で示すが"
+            "抽出テキストではその書式が失われたため、区分されているかを確認できない。"
+        )
+        return "finding", True, summary, evidence
+    if values["unknown"] or other:
+        summary = f"「主要な指標」か否かが分からない測定指標がある（{_jp_list(values['unknown'] + other)}）。"
+        return "finding", True, summary, evidence
+    if not values["yes"]:
+        return "finding", True, f"測定指標{total}件のうち「主要な指標」とされたものがない。", evidence
+    if not values["no"]:
+        return "finding", True, f"測定指標{total}件がすべて「主要な指標」とされ、それ以外の指標と区分されていない。", evidence
+    summary = (
+        f"測定指標{total}件が「主要な指標」{len(values['yes'])}件とそれ以外{len(values['no'])}件に区分されている"
+        "（主要とする理由の適否は確認者が判断する）。"
+    )
+    return "pass", True, summary, evidence
+
+
+def _has_target(indicator: Row) -> bool:
+    return indicator.get("target_value") is not None or bool(_s(indicator.get("target_as_printed")))
+
+
+def _target_text(indicator: Row) -> str:
+    value = _n(indicator.get("target_value")) or _s(indicator.get("target_as_printed"))
+    year = _s(indicator.get("target_fiscal_year"))
+    era = _s(indicator.get("target_era_label"))
+    when = (f"{year}年度" + (f"・{era}" if era else "")) if year else (era or "年度の記載なし")
+    return f"目標値{value}（{when}）"
+
+
+def _item7(m: _Model) -> Outcome:
+    year = m.options.current_fiscal_year
+    evidence: list[Evidence] = []
+    without: list[str] = []
+    for indicator in m.measuring:
+        link = f"indicator:{_s(indicator.get('id'))}"
+        if not _has_target(indicator):
+            without.append(m.indicator_label(indicator))
+            evidence.append(Evidence(m.indicator_short(indicator), "目標値の記載がない。", link))
+        elif _int(indicator.get("target_fiscal_year")) != year:
+            without.append(m.indicator_label(indicator))
+            detail = f"{_target_text(indicator)}は当該年度（{year}年度）の目標値ではない。"
+            evidence.append(Evidence(m.indicator_short(indicator), detail, link))
+        else:
+            evidence.append(Evidence(m.indicator_short(indicator), f"{_target_text(indicator)}。", link))
+    if not m.measuring:
+        return "finding", True, "測定指標がないため、当該年度の目標値を確認できない。", evidence
+    if without:
+        summary = (
+            f"測定指標{len(m.measuring)}件のうち{len(without)}件に当該年度（{year}年度）の目標値がない"
+            f"（{_jp_list(without)}）。"
+        )
+        return "finding", True, summary, evidence
+    return "pass", True, f"すべての測定指標（{len(m.measuring)}件）に当該年度（{year}年度）の目標値がある。", evidence
+
+
+def _resources(indicator: Row) -> list[str]:
+    return [part.strip() for part in _s(indicator.get("data_resource")).split(";") if part.strip()]
+
+
+def _item8(m: _Model) -> Outcome:
+    year = m.options.current_fiscal_year
+    evidence: list[Evidence] = []
+    with_target = [i for i in m.measuring if _has_target(i)]
+    for indicator in with_target:
+        label = m.indicator_short(indicator)
+        link = f"indicator:{_s(indicator.get('id'))}"
+        if indicator.get("baseline_value") is not None or _s(indicator.get("baseline_as_printed")):
+            when = _s(indicator.get("baseline_date")) or "時点の記載なし"
+            printed = _s(indicator.get("baseline_as_printed"))
+            baseline = f"基準値{_n(indicator.get('baseline_value')) or '―'}（{when}）" + (
+                f"［資料の表記：{printed}］" if printed else ""
+            )
+        else:
+            baseline = "基準値の記載なし"
+        detail = f"{_s(indicator.get('name'))}：{baseline} → {_target_text(indicator)}"
+        if _s(indicator.get("target_as_printed")):
+            detail += f"［資料の表記：{_s(indicator.get('target_as_printed'))}］"
+        target_year = _int(indicator.get("target_fiscal_year"))
+        if target_year and target_year < year:
+            detail += f"。目標年度は当該年度（{year}年度）より前であり、達成状況と次の目標値を確認する必要がある"
+        evidence.append(Evidence(label, detail + "。", link))
+        resources = _resources(indicator)
+        for resource in resources:
+            detail = (
+                f"{resource} の過年度実績を基準値・目標値と並べ、目標までの伸びが過去の推移や最終目標年度の目標値に照らして"
+                "妥当かを確認する。"
+            )
+            evidence.append(Evidence(f"{m.indicator_label(indicator)}の実績", detail, resource))
+        if not resources:
+            detail = "値を収めたリソースがなく、過年度実績と照合できない。"
+            evidence.append(Evidence(f"{m.indicator_label(indicator)}の実績", detail, link))
+    for indicator in m.measuring:
+        if _has_target(indicator) or not _resources(indicator):
+            continue
+        detail = (
+            f"目標値はないが、実績の系列（{_jp_list(_resources(indicator))}）がある"
+            "（目標値を設定する際の過年度実績として参照できる）。"
+        )
+        evidence.append(Evidence(m.indicator_short(indicator), detail, f"indicator:{_s(indicator.get('id'))}"))
+    if not with_target:
+        summary = "目標値が記載された測定指標がないため、目標値の水準を過年度実績と比べて評価できない（項目７を参照）。"
+        return "needs-judgement", False, summary, evidence
+    summary = (
+        f"目標値のある測定指標{len(with_target)}件について、基準値・目標値・目標年度と値を収めたリソースを示したので、"
+        "過年度実績の推移と比べた水準の適否は確認者が判断する必要がある。"
+    )
+    return "needs-judgement", False, summary, evidence
+
+
+def _item9(m: _Model) -> Outcome:
+    evidence = [
+        Evidence(
+            m.indicator_short(i),
+            f"{_s(i.get('name'))}（値を収めたリソース：{_jp_list(_resources(i)) or 'なし'}）",
+            f"indicator:{_s(i.get('id'))}",
+        )
+        for i in m.reference
+    ]
+    if not m.reference:
+        return "finding", True, "参考指標（区分「参考」の指標）が1件も設定されていない。", evidence
+    return "pass", True, f"参考指標が{len(m.reference)}件設定されている。", evidence
+
+
+# --------------------------------------------------------------------------- 達成手段
+
+
+def _item10(m: _Model) -> Outcome:
+    evidence: list[Evidence] = []
+    zero: list[str] = []
+    for indicator in m.indicators:
+        links = m.links_of_indicator(_s(indicator.get("id")))
+        names = list(dict.fromkeys(m.measure_name(_s(link.get("measure_id"))) for link in links))
+        inferred = sum(1 for link in links if _s(link.get("basis")).startswith("推定"))
+        is_reference = _s(indicator.get("kind")) == REFERENCE
+        if not names:
+            if not is_reference:
+                zero.append(m.indicator_label(indicator))
+            detail = "関連する達成手段が0件。" + ("（参考指標のため項目10の対象外）" if is_reference else "")
+        else:
+            detail = f"{len(names)}件：{_jp_list(names)}" + (f"（うち推定による対応{inferred}件）" if inferred else "")
+        evidence.append(Evidence(m.indicator_short(indicator), detail, f"indicator:{_s(indicator.get('id'))}"))
+    if not m.measuring:
+        return "finding", True, "測定指標がないため、関連する達成手段の数を確認できない。", evidence
+    if zero:
+        summary = f"関連する達成手段が0件の測定指標がある（{_jp_list(zero)}）。"
+        return "finding", True, summary, evidence
+    return "pass", True, f"すべての測定指標（{len(m.measuring)}件）に関連する達成手段が1件以上ある。", evidence
+
+
+def _item11(m: _Model) -> Outcome:
+    limit = m.options.max_measures_per_target
+    evidence: list[Evidence] = []
+    over: list[str] = []
+    for target in m.targets:
+        measures = m.measures_of_target(_s(target.get("id")))
+        roots = list(dict.fromkeys(m.measure_root(x) for x in measures))
+        detail = f"{len(measures)}件（上限{limit}件）：{_jp_list(m.measure_name(x) for x in measures) or 'なし'}"
+        if len(roots) != len(measures):
+            detail += f"。内訳事業を親事業にまとめると{len(roots)}件"
+        if len(measures) > limit:
+            over.append(f"{m.target_label(target)}に{len(measures)}件")
+        evidence.append(Evidence(m.target_label(target), detail, f"target:{_s(target.get('id'))}"))
+    if over:
+        summary = f"関連する達成手段が上限の{limit}件を超える達成目標がある（{_jp_list(over)}）。"
+        return "finding", True, summary, evidence
+    return "pass", True, f"どの達成目標にも関連する達成手段は{limit}件以内である。", evidence

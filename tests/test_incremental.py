@@ -1,0 +1,61 @@
+"""Caching and parallelism are optimisations only: their output is byte-identical to a plain build."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import GOLDEN_DATA, run_cli, tree_digest
+
+
+def many_charts(tmp_path: Path, copies: int = 4) -> Path:
+    """The golden package several times over: enough charts to use the process pool."""
+    data = tmp_path / "data"
+    for index in range(copies):
+        target = data / f"sample-{index}"
+        shutil.copytree(GOLDEN_DATA / "sample-consultations", target)
+        descriptor = json.loads((target / "datapackage.json").read_text(encoding="utf-8"))
+        descriptor["name"] = f"sample-{index}"
+        (target / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    return data
+
+
+def build(capsys: pytest.CaptureFixture[str], data: Path, out: Path, *extra: str) -> str:
+    code, printed, err = run_cli(["--data", str(data), "--out", str(out), *extra], capsys)
+    assert code == 0, err
+    return printed
+
+
+def test_one_csv_change_with_cache_equals_a_full_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = many_charts(tmp_path, copies=2)
+    cache = str(tmp_path / "cache")
+    build(capsys, data, tmp_path / "site", "--cache", cache)
+    csv = data / "sample-1" / "data" / "consultations.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace("電話,120", "電話,125").replace("計,190", "計,195"), "utf-8")
+    build(capsys, data, tmp_path / "site", "--cache", cache)
+    build(capsys, data, tmp_path / "fresh", "--no-cache")
+    assert tree_digest(tmp_path / "site") == tree_digest(tmp_path / "fresh")
+    assert "125" in (tmp_path / "site" / "datasets" / "sample-1" / "consultations.csv").read_text(encoding="utf-8")
+
+
+def test_no_change_rebuild_is_skipped_but_a_changed_site_is_rebuilt(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cache = str(tmp_path / "cache")
+    site = tmp_path / "site"
+    build(capsys, GOLDEN_DATA, site, "--cache", cache)
+    before = tree_digest(site)
+    assert "nothing changed" in build(capsys, GOLDEN_DATA, site, "--cache", cache)
+    (site / "index.html").write_text("tampered", encoding="utf-8")
+    assert "nothing changed" not in build(capsys, GOLDEN_DATA, site, "--cache", cache)
+    assert tree_digest(site) == before
+
+
+def test_parallel_build_equals_serial_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = many_charts(tmp_path)
+    build(capsys, data, tmp_path / "serial", "--no-cache", "--jobs", "1")
+    build(capsys, data, tmp_path / "parallel", "--no-cache", "--jobs", "2")
+    assert tree_digest(tmp_path / "serial") == tree_digest(tmp_path / "parallel")
