@@ -36,14 +36,23 @@ DEFAULT_TEXTS: dict[int, str] = {
     1: "施策目標の実現に向けて、どのような課題があるかを過不足なく記載できているか。",
     2: "課題に対応した達成目標を設定できているか。",
     3: "施策目標の実現に向け、適切にブレイクダウンできているか、抽象的なものとなっていないか。",
-    4: "達成目標の進捗度合いを測定する指標として、合理的な指標が設定されているか（達成目標と測定指標の関係性は明確か）。",
+    4: (
+        "達成目標の進捗度合いを測定する指標として、合理的な指標が設定されているか"
+        "（達成目標と測定指標の関係性は明確か）。"
+    ),
     5: "測定指標はアウトプットとアウトカムの双方が設定されているか。",
-    6: "測定指標のうち「主要な指標」とそれ以外の指標が区分されているか。また、「主要な指標」とする理由は明確で、適切に選定されているか。",
+    6: (
+        "測定指標のうち「主要な指標」とそれ以外の指標が区分されているか。"
+        "また、「主要な指標」とする理由は明確で、適切に選定されているか。"
+    ),
     7: "当該年度の目標値が記載されているか。",
     8: "目標値は過年度実績や最終目標年度の目標値を踏まえ、適切な水準に設定されているか。",
-    9: "目標値を設定することは困難だが、実績値を経年的に把握することで、評価の参考となる情報について、参考指標として設定されているか。",
+    9: (
+        "目標値を設定することは困難だが、実績値を経年的に把握することで、"
+        "評価の参考となる情報について、参考指標として設定されているか。"
+    ),
     10: "測定指標と関連する達成手段数が０となっていないか。",
-    11: "達成目標と関連する達成手段が多数になっているなど、達成目標と達成手段との関係が複雑な構造となっていないか。",
+    11: ("達成目標と関連する達成手段が多数になっているなど、達成目標と達成手段との関係が複雑な構造となっていないか。"),
 }
 
 
@@ -267,7 +276,8 @@ def _item1(m: _Model) -> Outcome:
     evidence: list[Evidence] = []
     for goal in m.goals:
         if _s(goal.get("level")) == "施策目標":
-            evidence.append(Evidence(f"施策目標{_s(goal.get('number_as_printed'))}", _s(goal.get("text")), m.res("goals")))
+            label = f"施策目標{_s(goal.get('number_as_printed'))}"
+            evidence.append(Evidence(label, _s(goal.get("text")), m.res("goals")))
     empty: list[str] = []
     for issue in m.issues:
         issue_id = _s(issue.get("id"))
@@ -371,12 +381,13 @@ def _item4(m: _Model) -> Outcome:
         evidence.append(Evidence(m.indicator_short(indicator), detail, f"indicator:{_s(indicator.get('id'))}"))
     crossed: list[str] = []
     for link in m.links:
-        indicator = m.indicator_by_id.get(_s(link.get("indicator_id")))
-        if indicator is not None and _s(indicator.get("target_id")) != _s(link.get("target_id")):
-            crossed.append(_s(link.get("id")))
+        linked = m.indicator_by_id.get(_s(link.get("indicator_id")))
+        if linked is not None and _s(linked.get("target_id")) != _s(link.get("target_id")):
+            crossed.append(f"行{_s(link.get('id'))}")
             detail = (
-                f"達成手段「{m.measure_name(_s(link.get('measure_id')))}」の対応で{m.indicator_label(indicator)}が"
-                f"達成目標「{_s(link.get('target_id'))}」と組になっているが、指標の達成目標は「{_s(indicator.get('target_id'))}」。"
+                f"達成手段「{m.measure_name(_s(link.get('measure_id')))}」の対応で{m.indicator_label(linked)}が"
+                f"達成目標「{_s(link.get('target_id'))}」と組になっているが、"
+                f"指標の達成目標は「{_s(linked.get('target_id'))}」。"
             )
             evidence.append(Evidence(f"達成手段との対応 {_s(link.get('id'))}", detail, m.res("measure-links")))
     assigned = [m.indicator_label(i) for i in m.indicators if i.get("target_assignment_reconstructed") is True]
@@ -408,15 +419,18 @@ def _item5(m: _Model) -> Outcome:
     evidence: list[Evidence] = []
     outputs = [i for i in m.measuring if _s(i.get("kind")) == OUTPUT]
     outcomes = [i for i in m.measuring if _s(i.get("kind")) == OUTCOME]
-    evidence.append(Evidence(OUTPUT, f"{len(outputs)}件：{_jp_list(m.indicator_label(i) for i in outputs) or 'なし'}"))
-    evidence.append(Evidence(OUTCOME, f"{len(outcomes)}件：{_jp_list(m.indicator_label(i) for i in outcomes) or 'なし'}"))
+    for kind, members in ((OUTPUT, outputs), (OUTCOME, outcomes)):
+        names = _jp_list(m.indicator_label(i) for i in members) or "なし"
+        evidence.append(Evidence(kind, f"{len(members)}件：{names}", m.res("indicators")))
     lacking: list[str] = []
     for target in m.targets:
         kinds = [_s(i.get("kind")) for i in m.indicators_of(_s(target.get("id")))]
         n_out, n_outcome = kinds.count(OUTPUT), kinds.count(OUTCOME)
         if not n_outcome:
             lacking.append(m.target_label(target))
-        detail = f"アウトプット{n_out}件、アウトカム{n_outcome}件" + ("（アウトカムの指標がない）" if not n_outcome else "")
+        detail = f"アウトプット{n_out}件、アウトカム{n_outcome}件"
+        if not n_outcome:
+            detail += "（アウトカムの指標がない）"
         evidence.append(Evidence(m.target_label(target), detail, f"target:{_s(target.get('id'))}"))
     for indicator in m.measuring:
         if _s(indicator.get("kind")) not in (OUTPUT, OUTCOME):
@@ -425,11 +439,16 @@ def _item5(m: _Model) -> Outcome:
     if not outcomes and not outputs:
         return "finding", True, "アウトプット・アウトカムのいずれの測定指標も設定されていない。", evidence
     if not outcomes:
-        return "finding", True, f"測定指標{len(m.measuring)}件はすべてアウトプットで、アウトカムの指標がない。", evidence
+        summary = f"測定指標{len(m.measuring)}件はすべてアウトプットで、アウトカムの指標がない。"
+        return "finding", True, summary, evidence
     if not outputs:
-        return "finding", True, f"測定指標{len(m.measuring)}件はすべてアウトカムで、アウトプットの指標がない。", evidence
+        summary = f"測定指標{len(m.measuring)}件はすべてアウトカムで、アウトプットの指標がない。"
+        return "finding", True, summary, evidence
     if lacking:
-        summary = f"全体ではアウトプットとアウトカムの双方があるが、アウトカムの指標がない達成目標がある（{_jp_list(lacking)}）。"
+        summary = (
+            "全体ではアウトプットとアウトカムの双方があるが、"
+            f"アウトカムの指標がない達成目標がある（{_jp_list(lacking)}）。"
+        )
         return "finding", True, summary, evidence
     summary = (
         f"アウトプット{len(outputs)}件・アウトカム{len(outcomes)}件の測定指標があり、"
@@ -449,7 +468,8 @@ def _item6(m: _Model) -> Outcome:
         for key, names in values.items()
     ]
     if other:
-        evidence.append(Evidence("主要な指標：記載なし・不正な値", f"{len(other)}件：{_jp_list(other)}", m.res("indicators")))
+        detail = f"{len(other)}件：{_jp_list(other)}"
+        evidence.append(Evidence("主要な指標：記載なし・不正な値", detail, m.res("indicators")))
     total = len(m.measuring)
     if not total:
         return "finding", True, "測定指標がないため、主要な指標の区分を確認できない。", evidence
@@ -465,7 +485,8 @@ def _item6(m: _Model) -> Outcome:
     if not values["yes"]:
         return "finding", True, f"測定指標{total}件のうち「主要な指標」とされたものがない。", evidence
     if not values["no"]:
-        return "finding", True, f"測定指標{total}件がすべて「主要な指標」とされ、それ以外の指標と区分されていない。", evidence
+        summary = f"測定指標{total}件がすべて「主要な指標」とされ、それ以外の指標と区分されていない。"
+        return "finding", True, summary, evidence
     summary = (
         f"測定指標{total}件が「主要な指標」{len(values['yes'])}件とそれ以外{len(values['no'])}件に区分されている"
         "（主要とする理由の適否は確認者が判断する）。"
@@ -540,8 +561,8 @@ def _item8(m: _Model) -> Outcome:
         resources = _resources(indicator)
         for resource in resources:
             detail = (
-                f"{resource} の過年度実績を基準値・目標値と並べ、目標までの伸びが過去の推移や最終目標年度の目標値に照らして"
-                "妥当かを確認する。"
+                f"{resource} の過年度実績を基準値・目標値と並べ、目標までの伸びが"
+                "過去の推移や最終目標年度の目標値に照らして妥当かを確認する。"
             )
             evidence.append(Evidence(f"{m.indicator_label(indicator)}の実績", detail, resource))
         if not resources:
@@ -574,6 +595,8 @@ def _item9(m: _Model) -> Outcome:
         )
         for i in m.reference
     ]
+    detail = f"指標{len(m.indicators)}件のうち、測定指標{len(m.measuring)}件、参考指標{len(m.reference)}件。"
+    evidence.append(Evidence("指標の区分", detail, m.res("indicators")))
     if not m.reference:
         return "finding", True, "参考指標（区分「参考」の指標）が1件も設定されていない。", evidence
     return "pass", True, f"参考指標が{len(m.reference)}件設定されている。", evidence

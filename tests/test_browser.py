@@ -25,6 +25,15 @@ ARGS = [
 ]
 
 
+# Runs before any page script (Playwright init scripts are not subject to the page's CSP).
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', function (e) {
+  window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI);
+});
+"""
+
+
 class QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -60,8 +69,14 @@ def open_page(browser: Browser, url: str, *, javascript: bool = True) -> tuple[P
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
     page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    page.add_init_script(CSP_LISTENER)
     page.goto(url, wait_until="load")
     return page, problems
+
+
+def csp_violations(page: Page) -> list[str]:
+    violations: list[str] = page.evaluate("window.__cspViolations || []")
+    return violations
 
 
 def test_area_page_renders_interactive_charts_without_errors(browser: Browser, base_url: str) -> None:
@@ -73,6 +88,7 @@ def test_area_page_renders_interactive_charts_without_errors(browser: Browser, b
     first_svg_text = page.locator(".chart-view.is-interactive svg").first.inner_html()
     assert re.search(r"<text[^>]*>[^<]*[\u3040-\u30ff\u4e00-\u9fff]", first_svg_text), "no Japanese text in the chart"
     assert problems == []
+    assert csp_violations(page) == []
     page.context.close()
 
 
@@ -88,6 +104,7 @@ def test_every_page_type_loads_cleanly(browser: Browser, base_url: str) -> None:
         page, problems = open_page(browser, base_url + path)
         page.wait_for_load_state("networkidle")
         assert problems == [], path
+        assert csp_violations(page) == [], path
         assert page.locator("h1").count() == 1, path
         page.context.close()
 
