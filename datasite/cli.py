@@ -85,6 +85,12 @@ def summary(result: BuildResult, options: BuildOptions) -> str:
         f"packages   {result.packages}",
         f"resources  {result.resources}",
     ]
+    if result.review:
+        counts = result.review
+        lines.append(
+            f"review     {counts['pass']} pass, {counts['finding']} finding, "
+            f"{counts['needs-judgement']} needs judgement (checklist of the pre-analysis sheet)"
+        )
     if options.check_only:
         lines.append(f"checked in {seconds:.2f}s ({stages}); {len(result.warnings)} warning(s); nothing written")
         return "\n".join(lines)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import vl_convert
 
-from . import charts, load, model, render, rules, validate, write
+from . import charts, load, logic, model, render, review, rules, validate, write
 from .cache import Cache, code_fingerprint, digest
 from .errors import BuildError, Problem, errors_of
 
@@ -44,6 +44,7 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     up_to_date: bool = False
+    review: dict[str, int] = field(default_factory=dict)
 
 
 VALIDATION_POOL_THRESHOLD = 24  # uncached packages needed before a process pool pays for itself
@@ -62,11 +63,15 @@ def build(options: BuildOptions) -> BuildResult:
     valid, problems = _validate(loaded.packages, cache, options.workers)
     problems = loaded.problems + problems
     clock.lap("validate")
+    site = model.build_site(valid)
+    logic_model = logic.build_logic_model(site)
+    if logic_model is not None:
+        problems += review_problems(logic_model, valid)
+        result.review = {s: sum(1 for r in logic_model.review if r.status == s) for s in review.STATUSES}
     fatal = errors_of(problems, strict=options.strict)
     if fatal:
         raise BuildError(fatal)
     result.warnings = [p for p in problems if p.severity == "warning"]
-    site = model.build_site(valid)
     result.packages = len(site.packages)
     result.resources = len(site.resources)
     clock.lap("model")
@@ -82,6 +87,7 @@ def build(options: BuildOptions) -> BuildResult:
         loaded.static,
         _vega_bundle(cache),
         render.RenderOptions(built_on=_built_on(options.source_date_epoch)),
+        logic_model,
     )
     result.pages = sum(1 for name in outputs if name.endswith(".html"))
     result.files = len(outputs)
@@ -90,6 +96,17 @@ def build(options: BuildOptions) -> BuildResult:
     clock.lap("write")
     cache.put("builds", inputs, _remember(result, load.tree_digest(options.out_dir)))
     return result
+
+
+def review_problems(logic_model: logic.LogicModel, valid: list[validate.ValidPackage]) -> list[Problem]:
+    """Mechanical checklist findings are warnings (fatal with --strict) unless the package acknowledges them."""
+    path = next(p.display_path for p in valid if p.folder == logic_model.package.name)
+    acknowledged = render.acknowledged_findings(logic_model.package)
+    return [
+        Problem(path, None, None, f"review item {item.number}: {item.summary}", "warning")
+        for item in logic_model.review
+        if item.status == "finding" and item.mechanical and item.number not in acknowledged
+    ]
 
 
 def _validate(
@@ -145,7 +162,7 @@ def _still_published(cache: Cache, inputs: str, out_dir: Path, result: BuildResu
     remembered = json.loads(entry)
     if remembered["site"] != load.tree_digest(out_dir):
         return False
-    for key in ("packages", "resources", "pages", "charts", "files"):
+    for key in ("packages", "resources", "pages", "charts", "files", "review"):
         setattr(result, key, remembered[key])
     result.warnings = [Problem(**problem) for problem in remembered["warnings"]]
     result.up_to_date = True
@@ -153,7 +170,7 @@ def _still_published(cache: Cache, inputs: str, out_dir: Path, result: BuildResu
 
 
 def _remember(result: BuildResult, site_digest: str) -> bytes:
-    summary = {key: getattr(result, key) for key in ("packages", "resources", "pages", "charts", "files")}
+    summary = {key: getattr(result, key) for key in ("packages", "resources", "pages", "charts", "files", "review")}
     summary["warnings"] = [asdict(problem) for problem in result.warnings]
     summary["site"] = site_digest
     return json.dumps(summary, sort_keys=True, ensure_ascii=False).encode("utf-8")
