@@ -30,6 +30,12 @@ def parser() -> argparse.ArgumentParser:
         default=[],
         help="a folder of templates that override the built-in ones (repeatable)",
     )
+    p.add_argument(
+        "--content",
+        type=Path,
+        default=None,
+        help="folder of Markdown pages and glossary.csv (default: content/ beside --data, if present)",
+    )
     p.add_argument("--check", action="store_true", help="validate only; write nothing")
     p.add_argument("--cache", type=Path, default=Path(".cache"), help="cache folder for reuse between builds")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
@@ -59,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         max_file_bytes=args.max_file_bytes,
         source_date_epoch=int(epoch) if epoch is not None else None,
         cache_dir=None if args.no_cache else args.cache,
+        content_dir=args.content if args.content is not None else args.data.parent / "content",
         workers=max(1, args.jobs),
     )
     try:

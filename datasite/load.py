@@ -43,6 +43,7 @@ class LoadedInput:
     packages: list[RawPackage] = field(default_factory=list)
     templates: dict[str, str] = field(default_factory=dict)
     static: dict[str, bytes] = field(default_factory=dict)
+    content: dict[str, str] = field(default_factory=dict)  # display path → text (Markdown pages, glossary)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -61,8 +62,16 @@ def load(
     template_dirs: list[Path],
     *,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    content_dir: Path | None = None,
 ) -> LoadedInput:
     loaded = LoadedInput()
+    if content_dir is not None and content_dir.is_dir():
+        for path in sorted(content_dir.rglob("*")):
+            if path.is_file() and path.suffix in {".md", ".csv"}:
+                try:
+                    loaded.content[display(path)] = path.read_bytes().decode("utf-8-sig")
+                except UnicodeDecodeError as error:
+                    loaded.problems.append(Problem(display(path), None, None, f"not UTF-8 ({error.reason})"))
     if not data_dir.is_dir():
         loaded.problems.append(Problem(display(data_dir), None, None, "data folder not found"))
     else:

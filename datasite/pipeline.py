@@ -14,7 +14,7 @@ from pathlib import Path
 
 import vl_convert
 
-from . import charts, load, logic, model, render, review, rules, validate, write
+from . import charts, content, load, logic, model, render, review, rules, validate, write
 from .cache import Cache, code_fingerprint, digest
 from .errors import BuildError, Problem, errors_of
 
@@ -32,6 +32,7 @@ class BuildOptions:
     source_date_epoch: int | None = None
     cache_dir: Path | None = None
     workers: int = 1
+    content_dir: Path | None = None
 
 
 @dataclass
@@ -54,7 +55,12 @@ def build(options: BuildOptions) -> BuildResult:
     result = BuildResult()
     clock = _Clock(result.seconds)
     cache = Cache(options.cache_dir)
-    loaded = load.load(options.data_dir, list(options.template_dirs), max_file_bytes=options.max_file_bytes)
+    loaded = load.load(
+        options.data_dir,
+        list(options.template_dirs),
+        max_file_bytes=options.max_file_bytes,
+        content_dir=options.content_dir,
+    )
     inputs = _inputs_key(loaded, options)
     if not options.check_only and _still_published(cache, inputs, options.out_dir, result):
         clock.lap("load")
@@ -65,6 +71,8 @@ def build(options: BuildOptions) -> BuildResult:
     clock.lap("validate")
     site = model.build_site(valid)
     logic_model = logic.build_logic_model(site)
+    prose, content_problems = content.parse_content(loaded.content, site)
+    problems += content_problems
     if logic_model is not None:
         problems += review_problems(logic_model, valid)
         result.review = {s: sum(1 for r in logic_model.review if r.status == s) for s in review.STATUSES}
@@ -88,6 +96,7 @@ def build(options: BuildOptions) -> BuildResult:
         _vega_bundle(cache),
         render.RenderOptions(built_on=_built_on(options.source_date_epoch)),
         logic_model,
+        prose,
     )
     result.pages = sum(1 for name in outputs if name.endswith(".html"))
     result.files = len(outputs)
@@ -151,6 +160,7 @@ def _inputs_key(loaded: load.LoadedInput, options: BuildOptions) -> str:
     parts += [_package_key(package) for package in loaded.packages]
     parts += [f"{name}\0{text}" for name, text in sorted(loaded.templates.items())]
     parts += [part for name, data in sorted(loaded.static.items()) for part in (name, data)]
+    parts += [part for name, text in sorted(loaded.content.items()) for part in (name, text)]
     return digest("build", *parts)
 
 

@@ -8,17 +8,19 @@ site works under any sub-path and when opened from disk.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
-from jinja2 import DictLoader, Environment, StrictUndefined
-from markdown_it import MarkdownIt
-from markupsafe import Markup
+from jinja2 import DictLoader, Environment, StrictUndefined, pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
 
 from . import review
 from .charts import RenderedChart
+from .content import MARKER_PATTERN, Content, Directive, JapaneseMarkdown, Page, Term
 from .logic import LogicModel
 from .model import AREAS, Area, Field, Package, Site, fiscal_year_label
 
@@ -30,6 +32,8 @@ CSP = (
 )
 
 Outputs = dict[str, bytes]
+NO_CONTENT = Content()
+POLICY_AREA_NUMBERS = (1, 2, 3)  # always shown; the others only when they hold packages
 
 
 @dataclass(frozen=True)
@@ -45,14 +49,15 @@ def render_site(
     vega_bundle: str,
     options: RenderOptions,
     logic: LogicModel | None = None,
+    content: Content = NO_CONTENT,
 ) -> Outputs:
-    env = make_environment(templates)
+    env = make_environment(templates, content.glossary)
     by_resource: dict[tuple[str, str], list[RenderedChart]] = {}
     for rendered in charts:
         by_resource.setdefault((rendered.package, rendered.resource), []).append(rendered)
     page = _page_renderer(env, site, options)
     out: Outputs = {}
-    areas = [a for a in site.areas if a.number != 0 or site.packages_in(a)]
+    areas = [a for a in site.areas if a.number in POLICY_AREA_NUMBERS or site.packages_in(a)]
 
     summaries = [
         {
@@ -110,6 +115,7 @@ def render_site(
         out[f"{base}.vl.json"] = _json_bytes(rendered.spec)
     if logic is not None:
         out.update(_logic_pages(logic, site, page, by_resource))
+    out.update(_content_pages(content, env, page, by_resource))
     out["404.html"] = page("404.html", "404.html", "ページが見つかりません", "ページが見つかりません。", [])
     for name, data in static.items():
         out[f"assets/{name}"] = data
@@ -117,12 +123,21 @@ def render_site(
     return out
 
 
-def make_environment(templates: dict[str, str]) -> Environment:
+def make_environment(templates: dict[str, str], glossary: tuple[Term, ...] = ()) -> Environment:
     env = Environment(
         loader=DictLoader(templates), autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True
     )
-    markdown = MarkdownIt("js-default", {"breaks": True})
-    env.filters["markdown"] = lambda text: Markup(markdown.render(str(text or "")))
+    markdown = JapaneseMarkdown(glossary)
+
+    @pass_context
+    def render_markdown(context: Context, text: Any) -> Markup:
+        """Markdown from data packages; glossary terms are linked on their first use on the page."""
+        root, seen = context.get("root"), context.get("glossary_seen")
+        if not isinstance(root, str) or not isinstance(seen, set):
+            return Markup(markdown.render(str(text or "")))
+        return Markup(markdown.render(str(text or ""), lambda term: glossary_href(term, root), seen))
+
+    env.filters["markdown"] = render_markdown
     env.filters["cell"] = format_cell
     env.filters["constraints"] = format_constraints
     env.filters["json_script"] = json_script
@@ -133,7 +148,7 @@ def make_environment(templates: dict[str, str]) -> Environment:
 
 
 def _page_renderer(env: Environment, site: Site, options: RenderOptions) -> Callable[..., bytes]:
-    nav = [a for a in AREAS if a.number != 0 or site.packages_in(a)]
+    nav = [a for a in AREAS if a.number in POLICY_AREA_NUMBERS or site.packages_in(a)]
 
     def page(
         template: str, path: str, title: str, description: str, crumbs: list[tuple[str, str | None]], **context: Any
@@ -150,11 +165,100 @@ def _page_renderer(env: Environment, site: Site, options: RenderOptions) -> Call
             built_on=options.built_on,
             breadcrumbs=[(label, root + href if href else None) for label, href in crumbs],
             has_charts=context.pop("has_charts", False),
+            glossary_seen=context.pop("glossary_seen", set()),
             **context,
         )
         return html.encode("utf-8")
 
     return page
+
+
+def glossary_href(term: Term, root: str) -> str:
+    return f"{root}glossary/index.html#{term.anchor}"
+
+
+def _content_pages(
+    content: Content,
+    env: Environment,
+    page: Callable[..., bytes],
+    by_resource: dict[tuple[str, str], list[RenderedChart]],
+) -> Outputs:
+    out: Outputs = {}
+    home = ("トップ", "index.html")
+    programmes = [p for p in content.pages if p.kind == "programme"]
+    listing = ("事業・制度の解説", "programmes/index.html")
+    if programmes:
+        out["programmes/index.html"] = page(
+            "programmes.html",
+            "programmes/index.html",
+            listing[0],
+            "施策目標Ⅶ-1-3の事業と制度のやさしい解説。",
+            [home, (listing[0], None)],
+            groups=[(a, [p for p in programmes if p.area == a.number]) for a in AREAS],
+        )
+    macros = env.get_template("_partials.html").make_module({})
+    for item in content.pages:
+        path = f"programmes/{item.slug}.html" if item.kind == "programme" else f"{item.slug}.html"
+        root = "../" * path.count("/")
+        seen: set[str] = set()
+        charts = {(c.package, c.resource, c.chart.name): c for group in by_resource.values() for c in group}
+        body = _prose_html(item, content.glossary, root, seen, charts, macros)
+        crumbs = [home, listing, (item.title, None)] if item.kind == "programme" else [home, (item.title, None)]
+        out[path] = page(
+            "prose.html",
+            path,
+            item.title,
+            item.summary or item.title,
+            crumbs,
+            item=item,
+            body=body,
+            glossary_seen=seen,
+            has_charts=any(d.kind == "chart" for d in item.directives),
+        )
+    if content.glossary:
+        out["glossary/index.html"] = page(
+            "glossary.html",
+            "glossary/index.html",
+            "用語集",
+            "このサイトで使う専門用語の説明。",
+            [home, ("用語集", None)],
+            terms=content.glossary,
+            programmes={p.slug: p for p in programmes},
+        )
+    return out
+
+
+def _prose_html(
+    item: Page,
+    glossary: tuple[Term, ...],
+    root: str,
+    seen: set[str],
+    charts: dict[tuple[str, str, str], RenderedChart],
+    macros: Any,
+) -> Markup:
+    rendered = JapaneseMarkdown(glossary).render(item.body, lambda t: glossary_href(t, root), seen)
+
+    def snippet(directive: Directive) -> str:
+        resource = directive.resource
+        anchor = f"{root}datasets/{resource.package}/index.html#{resource.package}-{resource.name}"
+        if directive.kind == "chart":
+            return str(macros.chart(charts[(resource.package, resource.name, directive.chart)], root))
+        if directive.kind == "table":
+            return f'<a href="{escape(anchor)}">{escape(resource.title)}</a>'
+        field = resource.field(directive.field_name)
+        value = directive.row[directive.field_name]
+        shown = format_cell(value, field)
+        unit = field.unit or ""
+        return (
+            f'<a class="figure" href="{escape(anchor)}" title="{escape(resource.title)}">'
+            f'<data value="{escape(str(value))}">{escape(str(shown))}{escape(unit)}</data></a>'
+        )
+
+    def block(match: re.Match[str]) -> str:
+        return snippet(item.directives[int(match.group(1))])
+
+    rendered = re.sub(r"<p>\ue000(\d+)\ue001</p>", block, rendered)
+    return Markup(MARKER_PATTERN.sub(block, rendered))
 
 
 STATUS_LABELS = {"pass": "適合", "finding": "指摘", "needs-judgement": "要判断"}

@@ -17,8 +17,8 @@ def package(root: Path, path: str, content: bytes = b"a\n1\n") -> Path:
     return root
 
 
-def messages(root: Path, **kwargs: int) -> list[str]:
-    return [p.message for p in load.load(root, [], **kwargs).problems]
+def messages(root: Path, max_file_bytes: int = load.DEFAULT_MAX_FILE_BYTES) -> list[str]:
+    return [p.message for p in load.load(root, [], max_file_bytes=max_file_bytes).problems]
 
 
 def test_reads_resource_bytes(tmp_path: Path) -> None:
