@@ -33,6 +33,7 @@ class BuildOptions:
     cache_dir: Path | None = None
     workers: int = 1
     content_dir: Path | None = None
+    base_url: str | None = None
 
 
 @dataclass
@@ -94,7 +95,7 @@ def build(options: BuildOptions) -> BuildResult:
         loaded.templates,
         loaded.static,
         _vega_bundle(cache),
-        render.RenderOptions(built_on=_built_on(options.source_date_epoch)),
+        render.RenderOptions(built_on=_built_on(options.source_date_epoch), base_url=options.base_url),
         logic_model,
         prose,
     )
@@ -155,7 +156,7 @@ def _package_key(package: load.RawPackage) -> str:
 
 
 def _inputs_key(loaded: load.LoadedInput, options: BuildOptions) -> str:
-    parts: list[bytes | str] = [code_fingerprint(), repr(options.source_date_epoch)]
+    parts: list[bytes | str] = [code_fingerprint(), repr((options.source_date_epoch, options.base_url))]
     parts += [repr((options.strict, options.max_file_bytes, [str(p) for p in loaded.problems]))]
     parts += [_package_key(package) for package in loaded.packages]
     parts += [f"{name}\0{text}" for name, text in sorted(loaded.templates.items())]

@@ -18,7 +18,7 @@ from jinja2 import DictLoader, Environment, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from . import review
+from . import discovery, review
 from .charts import RenderedChart
 from .content import MARKER_PATTERN, Content, Directive, JapaneseMarkdown, Page, Term
 from .logic import LogicModel
@@ -39,6 +39,7 @@ POLICY_AREA_NUMBERS = (1, 2, 3)  # always shown; the others only when they hold 
 @dataclass(frozen=True)
 class RenderOptions:
     built_on: str | None = None  # a date from SOURCE_DATE_EPOCH; no wall clock otherwise
+    base_url: str | None = None  # where the site is published, for sitemap.xml and absolute links
 
 
 def render_site(
@@ -105,6 +106,8 @@ def render_site(
             area=area,
             charts_by_resource=by_resource,
             citation=citation(package),
+            changelog=discovery.changelog(package),
+            jsonld=discovery.dataset_jsonld(package, options.base_url or "../../", SITE_TITLE),
             has_charts=any(r.charts for r in package.resources),
         )
         out.update(_downloads(package))
@@ -117,6 +120,7 @@ def render_site(
         out.update(_logic_pages(logic, site, page, by_resource))
     out.update(_content_pages(content, env, page, by_resource))
     out["404.html"] = page("404.html", "404.html", "ページが見つかりません", "ページが見つかりません。", [])
+    out.update(_discovery_files(site, out, options))
     for name, data in static.items():
         out[f"assets/{name}"] = data
     out["assets/vega.js"] = vega_bundle.encode("utf-8")
@@ -171,6 +175,27 @@ def _page_renderer(env: Environment, site: Site, options: RenderOptions) -> Call
         return html.encode("utf-8")
 
     return page
+
+
+def _discovery_files(site: Site, out: Outputs, options: RenderOptions) -> Outputs:
+    base = options.base_url or ""
+    files: Outputs = {
+        "robots.txt": discovery.robots(options.base_url),
+        "catalog.jsonld": discovery.json_bytes(discovery.dcat_catalog(site, base, SITE_TITLE)),
+        "feed.xml": discovery.atom_feed(site, SITE_TITLE, base),
+    }
+    data = {
+        name: content
+        for name, content in out.items()
+        if name.startswith("datasets/")
+        and name.endswith((".csv", "datapackage.json"))
+        and not name.endswith(".excel.csv")
+    }
+    files["downloads/all-data.zip"] = discovery.data_zip(data)
+    if options.base_url:
+        pages = [name for name in out if name.endswith(".html") and name != "404.html"]
+        files["sitemap.xml"] = discovery.sitemap(pages, options.base_url)
+    return files
 
 
 def glossary_href(term: Term, root: str) -> str:

@@ -58,6 +58,15 @@ def check_package(package: RawPackage) -> list[Problem]:
         add("version", 'should give the data version, e.g. "1.0.0"', "warning")
     if not (isinstance(d.get("updated"), str) and ISO_DATE.match(d["updated"])):
         add("updated", "should give the date of the last data change as YYYY-MM-DD", "warning")
+    changelog = d.get("changelog", [])
+    if not isinstance(changelog, list) or not all(
+        isinstance(e, dict)
+        and isinstance(e.get("version"), str)
+        and ISO_DATE.match(str(e.get("date", "")))
+        and isinstance(e.get("changes"), str)
+        for e in changelog
+    ):
+        add("changelog", 'each entry needs "version", "date" (YYYY-MM-DD) and "changes"', "warning")
     for key in ("licenses", "sources"):
         if not (isinstance(d.get(key), list) and d[key]):
             add(key, "required: at least one entry")
