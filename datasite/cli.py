@@ -1,27 +1,42 @@
-"""The command line: the only place that prints problems and picks the exit code."""
+"""The command line: the only place that prints problems and picks the exit code.
+
+``build.py [options]`` builds; ``build.py new NAME --csv FILE`` starts a data package from a CSV
+(``scaffold``); ``build.py serve`` previews the site and rebuilds on changes (``serve``).
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from functools import partial
 from pathlib import Path
 
 from .errors import BuildError, OutputError
-from .load import DEFAULT_MAX_FILE_BYTES
+from .load import DEFAULT_MAX_FILE_BYTES, display
 from .pipeline import BUILTIN_TEMPLATES, BuildOptions, BuildResult, build, default_workers
+from .rules import POLICY_AREAS
+from .scaffold import ScaffoldError, scaffold
+from .serve import HOST, Preview
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+DEFAULT_DATA = Path("datapackages")
+DEFAULT_PORT = 8000
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="build.py",
         description="Validate the data packages and build the static site.",
+        epilog="other commands: build.py new NAME --csv FILE [--area N] [--data DIR] (start a data package "
+        "from a CSV); build.py serve [--port N] (preview at http://127.0.0.1:8000/, rebuilding on changes)",
     )
-    p.add_argument(
-        "--data", type=Path, default=Path("datapackages"), help="folder of data packages (default: datapackages)"
-    )
+    _add_build_options(p, check=True)
+    return p
+
+
+def _add_build_options(p: argparse.ArgumentParser, *, check: bool) -> None:
+    p.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of data packages (default: datapackages)")
     p.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
     p.add_argument(
         "--templates",
@@ -36,7 +51,8 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="folder of Markdown pages and glossary.csv (default: content/ beside --data, if present)",
     )
-    p.add_argument("--check", action="store_true", help="validate only; write nothing")
+    if check:
+        p.add_argument("--check", action="store_true", help="validate only; write nothing")
     p.add_argument("--cache", type=Path, default=Path(".cache"), help="cache folder for reuse between builds")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     p.add_argument("--jobs", type=int, default=default_workers(), help="worker processes (default: up to 2)")
@@ -47,27 +63,51 @@ def parser() -> argparse.ArgumentParser:
         default=DEFAULT_MAX_FILE_BYTES,
         help=f"largest resource file accepted (default: {DEFAULT_MAX_FILE_BYTES:,})",
     )
+
+
+def new_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="build.py new",
+        description="Create datapackages/NAME/ from a CSV (UTF-8 or Shift_JIS): the CSV as UTF-8 under data/ and "
+        "a datapackage.json with the schema inferred and every field a person must write marked 要記入（TODO）.",
+    )
+    p.add_argument("name", help="package name: lower-case a-z, 0-9 and '-'")
+    p.add_argument("--csv", type=Path, required=True, help="the table to publish")
+    p.add_argument(
+        "--area",
+        type=int,
+        choices=sorted(POLICY_AREAS),
+        default=None,
+        help="policy_area (default: 1, marked to check in the description)",
+    )
+    p.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of data packages (default: datapackages)")
+    return p
+
+
+def serve_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="build.py serve",
+        description=f"Build, serve the site on {HOST} and rebuild whenever the data packages, templates or "
+        "content change. While a build fails, pages show its problems instead of the out-of-date site.",
+    )
+    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT}; 0 picks a free one)")
+    _add_build_options(p, check=False)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["new"]:
+        return new(argv[1:])
+    if argv[:1] == ["serve"]:
+        return serve(argv[1:])
     args = parser().parse_args(argv)  # exits with 2 on usage errors
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is not None and not epoch.isdigit():
-        print(f"build.py: error: SOURCE_DATE_EPOCH must be whole seconds, not {epoch!r}", file=sys.stderr)
+    try:
+        epoch = _source_date_epoch()
+    except ValueError as error:
+        print(f"build.py: error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    options = BuildOptions(
-        data_dir=args.data,
-        out_dir=args.out,
-        template_dirs=(BUILTIN_TEMPLATES, *args.templates),
-        check_only=args.check,
-        strict=args.strict,
-        max_file_bytes=args.max_file_bytes,
-        source_date_epoch=int(epoch) if epoch is not None else None,
-        cache_dir=None if args.no_cache else args.cache,
-        content_dir=args.content if args.content is not None else args.data.parent / "content",
-        workers=max(1, args.jobs),
-    )
+    options = _options(args, epoch, check_only=args.check)
     try:
         result = build(options)
     except BuildError as error:
@@ -83,6 +123,98 @@ def main(argv: list[str] | None = None) -> int:
         print(warning, file=sys.stderr)
     print(summary(result, options))
     return EXIT_OK
+
+
+def new(argv: list[str]) -> int:
+    args = new_parser().parse_args(argv)
+    try:
+        epoch = _source_date_epoch()
+    except ValueError as error:
+        print(f"build.py new: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        created = scaffold(args.name, args.csv, args.data, area=args.area, source_date_epoch=epoch)
+    except ScaffoldError as error:
+        print(f"build.py new: error: {error}", file=sys.stderr)
+        return EXIT_USAGE if error.usage else EXIT_PROBLEMS
+    converted = "" if created.encoding == "UTF-8" else f"; converted from {created.encoding} to UTF-8"
+    print(f"created {display(created.descriptor_path)}")
+    print(f"created {display(created.csv_path)} ({created.rows} rows{converted})")
+    if created.blank_rows:
+        print(f"dropped {created.blank_rows} empty row(s) of the CSV")
+    if args.area is None:
+        print("policy_area is 1 for now: set it to the right area (0-4, see docs/datapackage-conventions.md)")
+    print(f"fill in these fields of {display(created.descriptor_path)} (marked 要記入（TODO） or left empty):")
+    for line in created.to_fill:
+        print(f"  {line}")
+    data = "" if args.data == DEFAULT_DATA else f" --data {display(args.data)}"
+    print(f"then check the package until no problem is left: .venv/bin/python build.py --check --strict{data}")
+    return EXIT_OK
+
+
+def serve(argv: list[str]) -> int:
+    args = serve_parser().parse_args(argv)
+    try:
+        epoch = _source_date_epoch()
+    except ValueError as error:
+        print(f"build.py serve: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    options = _options(args, epoch, check_only=False)
+    watch = [options.data_dir, *options.template_dirs]
+    if options.content_dir is not None:
+        watch.append(options.content_dir)
+    preview = Preview(partial(preview_build, options), options.out_dir, watch, port=args.port, report=_say)
+    try:
+        preview.start()
+    except OSError as error:
+        reason = error.strerror or str(error)
+        print(f"build.py serve: error: cannot listen on {HOST}:{args.port}: {reason} (try --port)", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except KeyboardInterrupt:  # during the first build
+        preview.stop()
+        return EXIT_OK
+    preview.serve_until_interrupted()
+    return EXIT_OK
+
+
+def preview_build(options: BuildOptions) -> list[str]:
+    """One build for the preview: its problem lines (empty on success); warnings are printed."""
+    try:
+        result = build(options)
+    except BuildError as error:
+        return [str(problem) for problem in error.problems]
+    except OutputError as error:
+        return [str(error)]
+    for warning in result.warnings:
+        _say(str(warning))
+    return []
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
+def _source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH in seconds, or None when unset; ValueError when it is not whole seconds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None and not epoch.isdigit():
+        raise ValueError(f"SOURCE_DATE_EPOCH must be whole seconds, not {epoch!r}")
+    return None if epoch is None else int(epoch)
+
+
+def _options(args: argparse.Namespace, epoch: int | None, *, check_only: bool) -> BuildOptions:
+    return BuildOptions(
+        data_dir=args.data,
+        out_dir=args.out,
+        template_dirs=(BUILTIN_TEMPLATES, *args.templates),
+        check_only=check_only,
+        strict=args.strict,
+        max_file_bytes=args.max_file_bytes,
+        source_date_epoch=epoch,
+        cache_dir=None if args.no_cache else args.cache,
+        content_dir=args.content if args.content is not None else args.data.parent / "content",
+        workers=max(1, args.jobs),
+    )
 
 
 def summary(result: BuildResult, options: BuildOptions) -> str:
