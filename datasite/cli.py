@@ -58,6 +58,11 @@ def _add_build_options(p: argparse.ArgumentParser, *, check: bool) -> None:
     p.add_argument("--jobs", type=int, default=default_workers(), help="worker processes (default: up to 2)")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument(
+        "--base-url",
+        default=os.environ.get("SITE_BASE_URL") or None,
+        help="the published address ending in '/', for sitemap.xml and absolute links (default: $SITE_BASE_URL)",
+    )
+    p.add_argument(
         "--max-file-bytes",
         type=int,
         default=DEFAULT_MAX_FILE_BYTES,
@@ -214,7 +219,14 @@ def _options(args: argparse.Namespace, epoch: int | None, *, check_only: bool) -
         cache_dir=None if args.no_cache else args.cache,
         content_dir=args.content if args.content is not None else args.data.parent / "content",
         workers=max(1, args.jobs),
+        base_url=_base_url(args.base_url),
     )
+
+
+def _base_url(value: str | None) -> str | None:
+    if not value:
+        return None
+    return value if value.endswith("/") else value + "/"
 
 
 def summary(result: BuildResult, options: BuildOptions) -> str:
