@@ -57,5 +57,7 @@ def digest(*parts: bytes | str) -> str:
 def code_fingerprint() -> str:
     """The build's own code and its libraries' versions: a change to any invalidates every entry."""
     sources = [path.read_bytes() for path in sorted(PACKAGE_DIR.glob("*.py"))]
+    # Map boundaries ship with the code (reference/topojson, read by maps.py): a change must rebuild too.
+    sources += [path.read_bytes() for path in sorted((PACKAGE_DIR.parent / "reference").rglob("*.json"))]
     libraries = [f"{name}=={version(name)}" for name in LIBRARIES]
     return digest(*libraries, *sources)

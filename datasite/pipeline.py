@@ -146,6 +146,7 @@ def _validate(
         problems.extend(found)
         if package is not None:
             valid.append(package)
+    problems.extend(validate.check_foreign_keys(valid, [str(p.descriptor.get("name", "")) for p in packages]))
     return valid, problems
 
 

@@ -3,11 +3,17 @@
 Three layers, each adding problems rather than stopping: the descriptor's shape and the project's
 metadata rules (``rules``), frictionless's table validation on the bytes ``load`` read, and the
 integrity rules each resource declares (``integrity``). Nothing here touches the disk or network.
+
+A foreign key may point into another package: ``"externalForeignKeys": [{"fields": [...], "reference":
+{"package": "ref-local-governments", "resource": ..., "fields": [...]}}]`` in the schema. frictionless cannot
+resolve those, so they are kept out of the schema it sees and checked here, across all packages, by
+``check_foreign_keys``.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -18,6 +24,7 @@ from . import integrity, rules
 from .errors import Problem
 from .load import RawPackage, RawResource
 
+EXTERNAL_KEYS = "externalForeignKeys"
 PLACEHOLDERS = {"－", "-", "—", "―", "…", "...", "x", "X", "×", "*", "**", "***", "ー", "‐", "N/A", "NA", "n/a"}
 
 Row = dict[str, Any]
@@ -49,6 +56,7 @@ def validate(packages: list[RawPackage]) -> tuple[list[ValidPackage], list[Probl
         problems.extend(found)
         if result is not None:
             valid.append(result)
+    problems.extend(check_foreign_keys(valid, [str(p.descriptor.get("name", "")) for p in packages]))
     return valid, problems
 
 
@@ -103,7 +111,7 @@ def _to_frictionless(
 ) -> tuple[Resource | None, list[Problem]]:
     where = f'resources[{raw.index}] "{descriptor.get("name")}"'
     try:
-        schema = Schema.from_descriptor(descriptor["schema"])
+        schema = Schema.from_descriptor(local_schema(descriptor["schema"], package.descriptor.get("name")))
         dialect = Dialect.from_descriptor(descriptor["dialect"]) if "dialect" in descriptor else None
     except FrictionlessException as exception:
         notes = [reason.note for reason in exception.reasons] or [exception.error.note]
@@ -120,6 +128,129 @@ def _to_frictionless(
         schema=schema,
     )
     return table, []
+
+
+def cross_package_keys(schema: dict[str, Any], package_name: Any) -> list[dict[str, Any]]:
+    """The schema's foreign keys whose reference names another package.
+
+    They are declared under ``externalForeignKeys`` (a custom property that the official validator
+    ignores, so every package still passes ``frictionless validate`` on its own); a ``package``
+    reference inside ``foreignKeys`` is accepted too."""
+    keys: list[Any] = []
+    for name in ("foreignKeys", EXTERNAL_KEYS):
+        declared = schema.get(name)
+        keys += declared if isinstance(declared, list) else []
+    return [
+        key
+        for key in keys
+        if isinstance(key, dict)
+        and isinstance(key.get("reference"), dict)
+        and key["reference"].get("package") not in (None, "", package_name)
+    ]
+
+
+def local_schema(schema: dict[str, Any], package_name: Any) -> dict[str, Any]:
+    """The schema as frictionless should see it: without foreign keys into other packages (checked by
+    ``check_foreign_keys``), and with a reference to the package itself written as a plain one."""
+    if not isinstance(schema, dict) or not isinstance(schema.get("foreignKeys"), list):
+        return schema  # frictionless reports a malformed foreignKeys itself
+    crossing = cross_package_keys(schema, package_name)
+    keys = []
+    for key in schema["foreignKeys"]:
+        if any(key is other for other in crossing):
+            continue
+        if isinstance(key, dict) and isinstance(key.get("reference"), dict) and "package" in key["reference"]:
+            key = {**key, "reference": {k: v for k, v in key["reference"].items() if k != "package"}}
+        keys.append(key)
+    local = {k: v for k, v in schema.items() if k != "foreignKeys"}
+    return {**local, "foreignKeys": keys} if keys else local
+
+
+def check_foreign_keys(packages: list[ValidPackage], loaded: Iterable[str] = ()) -> list[Problem]:
+    """Foreign keys into other packages, checked across all valid packages (cheap: run on every build).
+
+    A key into a package that was loaded but is itself invalid is not checked: that package's own
+    problems are reported, and every row here would otherwise be reported too.
+    """
+    by_name = {str(p.descriptor.get("name")): p for p in packages}
+    loaded_names = set(loaded)
+    problems: list[Problem] = []
+    for package in packages:
+        own = package.descriptor.get("name")
+        for index, resource in enumerate(package.resources):
+            schema = resource.descriptor.get("schema", {})
+            for key in cross_package_keys(schema, own):
+                problems.extend(_check_key(package, index, resource, key, by_name, loaded_names))
+    return problems
+
+
+def _check_key(
+    package: ValidPackage,
+    index: int,
+    resource: ValidResource,
+    key: dict[str, Any],
+    by_name: dict[str, ValidPackage],
+    loaded: set[str],
+) -> list[Problem]:
+    reference = key["reference"]
+    fields = _names(key.get("fields"))
+    target_fields = _names(reference.get("fields"))
+    target_package, target_name = str(reference["package"]), str(reference.get("resource", ""))
+    target = f"{target_package}/{target_name}"
+    where = f'resources[{index}] "{resource.descriptor.get("name")}": foreign key to {target}'
+
+    def problem(message: str) -> list[Problem]:
+        return [Problem(package.display_path, None, None, f"{where}: {message}")]
+
+    own_fields = {f.get("name") for f in resource.descriptor["schema"]["fields"] if isinstance(f, dict)}
+    if not fields or len(fields) != len(target_fields):
+        return problem('"fields" and "reference.fields" must name the same number of fields')
+    if missing := [f for f in fields if f not in own_fields]:
+        return problem(f'"{missing[0]}" is not a field of this table')
+    # Optional display hints read by the local-government pages (docs/local-governments.md).
+    if "measure" in key and key["measure"] not in own_fields:
+        return problem(f'"measure": "{key["measure"]}" is not a field of this table')
+    presence = key.get("presence", {})
+    if not isinstance(presence, dict) or any(
+        k not in {"listed", "unlisted"} or not isinstance(v, str) or not v.strip() for k, v in presence.items()
+    ):
+        return problem('"presence" must be {"listed": "…", "unlisted": "…"} with non-empty labels')
+    other = by_name.get(target_package)
+    if other is None:
+        return [] if target_package in loaded else problem(f'there is no package "{target_package}"')
+    table = next((r for r in other.resources if r.descriptor.get("name") == target_name), None)
+    if table is None:
+        return problem(f'package "{target_package}" has no resource "{target_name}"')
+    target_own = {f.get("name") for f in table.descriptor["schema"]["fields"] if isinstance(f, dict)}
+    if missing := [f for f in target_fields if f not in target_own]:
+        return problem(f'"{missing[0]}" is not a field of {target}')
+    present = {tuple(_key_text(row.get(f)) for f in target_fields) for row in table.rows}
+    problems: list[Problem] = []
+    for row, number in zip(resource.rows, resource.row_numbers, strict=True):
+        values = [row.get(f) for f in fields]
+        if any(v is None for v in values):
+            continue  # an empty key refers to nothing, as in frictionless
+        if tuple(_key_text(v) for v in values) not in present:
+            shown = ", ".join(str(v) for v in values)
+            problems.append(
+                Problem(
+                    resource.display_path,
+                    number,
+                    ",".join(fields),
+                    f'"{shown}" is not in {target}.{",".join(target_fields)} (dangling foreign key)',
+                )
+            )
+    return problems
+
+
+def _names(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _key_text(value: Any) -> str:
+    return f"{type(value).__name__}:{value}"
 
 
 def _read_rows(table: Resource, raw: RawResource) -> tuple[list[Row], list[int], list[Problem]]:

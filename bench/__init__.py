@@ -1,0 +1,1 @@
+"""Benchmarks of the build: see bench/README.md."""

@@ -1,0 +1,53 @@
+"""The benchmark's synthetic packages are valid data packages (timing belongs in bench/run.py only)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench.run import change_one_csv, generate
+from tests.conftest import run_cli, tree_digest
+
+
+def check_strict(data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    out = tmp_path / "site"
+    return run_cli(["--data", str(data), "--out", str(out), "--check", "--strict", "--no-cache"], capsys)
+
+
+def test_generated_packages_pass_check_strict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "datapackages"
+    generated = generate(data, 3)
+    code, out, err = check_strict(data, tmp_path, capsys)
+    assert (code, err) == (0, "")
+    assert f"packages   3\nresources  {generated.resources}\n" in out
+    assert generated.local_government_resources >= 1  # the first resource is always keyed by a code
+    for name in generated.packages:
+        descriptor = json.loads((data / name / "datapackage.json").read_text("utf-8"))
+        assert 1 <= len(descriptor["resources"]) <= 3
+        for resource in descriptor["resources"]:
+            rows = (data / name / resource["path"]).read_text("utf-8").splitlines()[1:]
+            assert 5 <= len(rows) <= 50
+            assert [chart["type"] for chart in resource["charts"]] in (["line"], ["stacked-bar"], ["grouped-bar"])
+
+
+def test_one_csv_change_keeps_the_packages_valid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "datapackages"
+    generated = generate(data, 3)
+    before = tree_digest(data)
+    changed, text = change_one_csv(data, generated.packages[1])
+    after = tree_digest(data)
+    assert [name for name in after if before[name] != after[name]] == [changed.relative_to(data).as_posix()]
+    assert changed.read_text("utf-8") == text
+    code, _, err = check_strict(data, tmp_path, capsys)
+    assert (code, err) == (0, "")
+
+
+def test_generation_is_deterministic_and_sets_nest(tmp_path: Path) -> None:
+    generate(tmp_path / "a", 3)
+    generate(tmp_path / "b", 3)
+    generate(tmp_path / "c", 5)
+    assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b")
+    bigger = tree_digest(tmp_path / "c")
+    assert {name: digest for name, digest in bigger.items() if name < "bench-00003"} == tree_digest(tmp_path / "a")
