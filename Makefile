@@ -27,10 +27,13 @@ test: $(BIN)/.test-installed
 	@scripts/system-deps.sh browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	@[ -f node_modules/.package-lock.json ] && [ ! package-lock.json -nt node_modules/.package-lock.json ] \
+		|| npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/python -m pytest
 
-serve: site
-	$(BIN)/python -m http.server --bind 127.0.0.1 --directory site 8000
+serve: $(BIN)/.core-installed
+	@scripts/system-deps.sh fonts
+	$(BIN)/python build.py serve
 
 golden: $(BIN)/.test-installed
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py -q
