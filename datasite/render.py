@@ -82,6 +82,7 @@ def render_site(
             area=area,
             packages=packages,
             charts_by_resource=by_resource,
+            og_chart=_first_chart(packages, by_resource),
             has_charts=any(r.charts for p in packages for r in p.resources),
         )
     groups = [{"area": area, "packages": site.packages_in(area)} for area in areas]
@@ -106,6 +107,7 @@ def render_site(
             area=area,
             charts_by_resource=by_resource,
             citation=citation(package),
+            og_chart=_first_chart([package], by_resource),
             changelog=discovery.changelog(package),
             jsonld=discovery.dataset_jsonld(package, options.base_url or "../../", SITE_TITLE),
             has_charts=any(r.charts for r in package.resources),
@@ -171,6 +173,8 @@ def _page_renderer(env: Environment, site: Site, options: RenderOptions) -> Call
             breadcrumbs=[(label, root + href if href else None) for label, href in crumbs],
             has_charts=context.pop("has_charts", False),
             glossary_seen=context.pop("glossary_seen", set()),
+            og_image=_og_image(context.pop("og_chart", None), root, options.base_url),
+            canonical=options.base_url + path if options.base_url else None,
             **context,
         )
         return html.encode("utf-8")
@@ -393,6 +397,19 @@ def evidence_href(link: str | None, root: str) -> str | None:
     return None
 
 
+def _og_image(chart: RenderedChart | None, root: str, base_url: str | None) -> str | None:
+    """The chart image that link previews show (absolute when the published address is known)."""
+    if chart is None:
+        return None
+    return f"{base_url or root}charts/{chart.package}/{chart.slug}.png"
+
+
+def _first_chart(
+    packages: list[Package], by_resource: dict[tuple[str, str], list[RenderedChart]]
+) -> RenderedChart | None:
+    return next((c for p in packages for r in p.resources for c in by_resource.get((p.name, r.name), [])), None)
+
+
 def _downloads(package: Package) -> Outputs:
     out: Outputs = {}
     descriptor = json.loads(json.dumps(package.descriptor))
@@ -417,6 +434,8 @@ def format_cell(value: Any, field: Field) -> Markup | str:
         return Markup('<span class="missing">欠測</span>')
     if isinstance(value, bool):
         return "○" if value else ""
+    if field.name == "fiscal_year" and isinstance(value, int) and not isinstance(value, bool):
+        return fiscal_year_label(value)
     if field.type == "integer" and isinstance(value, int) and field.name not in {"fiscal_year", "year"}:
         return f"{value:,}"
     if field.type == "number" and isinstance(value, (int, float)):

@@ -62,7 +62,7 @@ def test_cells_are_formatted_for_japanese_readers() -> None:
     count = Field("count", "integer", "件数", "件", "", {}, False)
     year = Field("fiscal_year", "integer", "年度", None, "", {}, True)
     assert render.format_cell(1234567, count) == "1,234,567"
-    assert render.format_cell(2023, year) == "2023"
+    assert render.format_cell(2023, year) == "2023年度（令和5年度）"
     assert "欠測" in str(render.format_cell(None, count))
 
 
