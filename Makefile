@@ -38,5 +38,8 @@ serve: $(BIN)/.core-installed
 golden: $(BIN)/.test-installed
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py -q
 
+bench: $(BIN)/.core-installed
+	$(BIN)/python bench/run.py --quick
+
 clean:
 	rm -rf $(VENV) site .site.* .mypy_cache .ruff_cache .pytest_cache *.egg-info

@@ -6,6 +6,8 @@
 set -euo pipefail
 want=(fonts-noto-cjk)
 [ "${1:-fonts}" = browser ] && want+=(chromium)
+# The Nu HTML checker (npm vnu-jar) runs on the machine's Java; without one its installer would download a JRE.
+[ "${1:-fonts}" = browser ] && ! command -v java >/dev/null && want+=(default-jre-headless)
 missing=()
 for package in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
