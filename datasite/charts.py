@@ -75,6 +75,40 @@ def render_charts(site: Site, cache: Cache, workers: int = 1) -> list[RenderedCh
     ]
 
 
+def progress_chart(
+    key: str, title: str, unit: str, actual_label: str, actual: float, target_label: str, target: float, cache: Cache
+) -> tuple[dict[str, Any], str]:
+    """A bar for the actual value and a rule for the target: how far an indicator is from its target."""
+    values = [{"label": actual_label, "value": actual}]
+    bar = alt.Chart(alt.Data(values=values)).mark_bar(color=PALETTE[0], size=36)  # type: ignore[no-untyped-call]
+    encode = {
+        "y": alt.Y("label:N", title=None),
+        "x": alt.X("value:Q", title=f"{title}（{unit}）", scale=alt.Scale(domain=[0, max(actual, target) * 1.1])),
+    }
+    rule_data = alt.Data(values=[{"target": target, "label": target_label}])  # type: ignore[no-untyped-call]
+    rule = alt.Chart(rule_data).mark_rule(color=PALETTE[5], strokeWidth=3, strokeDash=[6, 3])
+    text = alt.Chart(rule_data).mark_text(color=PALETTE[5], align="left", dx=4, dy=-28, fontSize=12)
+    layered = (
+        alt.layer(
+            bar.encode(**encode, tooltip=[alt.Tooltip("value:Q", title=actual_label, format=",")]),
+            rule.encode(x="target:Q"),
+            text.encode(x="target:Q", text="label:N"),
+        )
+        .properties(width=WIDTH - 120, height=70, title=title, description=f"{actual_label}と{target_label}")
+        .configure(font=FONT)
+        .configure_view(stroke=None)
+    )
+    spec: dict[str, Any] = json.loads(json.dumps(layered.to_dict(validate=True), sort_keys=True, ensure_ascii=False))
+    text_json = json.dumps(spec, sort_keys=True, ensure_ascii=False)
+    digest_key = digest("progress", code_fingerprint(), key, text_json)
+    cached = _cached_images(cache, digest_key)
+    svg = cached[0] if cached else render_images(text_json)[0]
+    if cached is None:
+        cache.put("charts", digest_key + ".svg", svg.encode("utf-8"))
+        cache.put("charts", digest_key + ".png", b"")
+    return spec, svg
+
+
 def _cached_images(cache: Cache, key: str) -> tuple[str, bytes] | None:
     svg = cache.get("charts", key + ".svg")
     png = cache.get("charts", key + ".png")

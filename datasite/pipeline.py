@@ -11,6 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import vl_convert
 
@@ -87,7 +88,8 @@ def build(options: BuildOptions) -> BuildResult:
     if options.check_only:
         return result
     rendered = charts.render_charts(site, cache, options.workers)
-    result.charts = len(rendered)
+    progress = _progress_charts(logic_model, cache) if logic_model is not None else {}
+    result.charts = len(rendered) + len(progress)
     clock.lap("charts")
     outputs = render.render_site(
         site,
@@ -98,6 +100,7 @@ def build(options: BuildOptions) -> BuildResult:
         render.RenderOptions(built_on=_built_on(options.source_date_epoch), base_url=options.base_url),
         logic_model,
         prose,
+        progress,
     )
     result.pages = sum(1 for name in outputs if name.endswith(".html"))
     result.files = len(outputs)
@@ -106,6 +109,27 @@ def build(options: BuildOptions) -> BuildResult:
     clock.lap("write")
     cache.put("builds", inputs, _remember(result, load.tree_digest(options.out_dir)))
     return result
+
+
+def _progress_charts(logic_model: logic.LogicModel, cache: Cache) -> dict[str, tuple[dict[str, Any], str]]:
+    """For each indicator with a target: its actual (baseline) value against the target line."""
+    out: dict[str, tuple[dict[str, Any], str]] = {}
+    for indicator in logic_model.indicators:
+        if indicator.baseline_value is None or indicator.target_value is None:
+            continue
+        actual = f"実績（{indicator.baseline_date}時点）" if indicator.baseline_date else "実績"
+        target = f"目標（{indicator.target_fiscal_year}年度）" if indicator.target_fiscal_year else "目標"
+        out[indicator.id] = charts.progress_chart(
+            indicator.id,
+            indicator.name,
+            indicator.unit,
+            actual,
+            indicator.baseline_value,
+            target,
+            indicator.target_value,
+            cache,
+        )
+    return out
 
 
 def review_problems(logic_model: logic.LogicModel, valid: list[validate.ValidPackage]) -> list[Problem]:

@@ -51,7 +51,9 @@ def render_site(
     options: RenderOptions,
     logic: LogicModel | None = None,
     content: Content = NO_CONTENT,
+    progress: dict[str, tuple[dict[str, Any], str]] | None = None,
 ) -> Outputs:
+    progress = progress or {}
     env = make_environment(templates, content.glossary)
     by_resource: dict[tuple[str, str], list[RenderedChart]] = {}
     for rendered in charts:
@@ -119,7 +121,7 @@ def render_site(
         out[f"{base}.png"] = rendered.png
         out[f"{base}.vl.json"] = _json_bytes(rendered.spec)
     if logic is not None:
-        out.update(_logic_pages(logic, site, page, by_resource))
+        out.update(_logic_pages(logic, site, page, by_resource, progress))
     out.update(_content_pages(content, env, page, by_resource))
     out.update(localgov.render_localgov(site, page, by_resource))
     out["404.html"] = page("404.html", "404.html", "ページが見つかりません", "ページが見つかりません。", [])
@@ -295,7 +297,11 @@ STATUS_LABELS = {"pass": "適合", "finding": "指摘", "needs-judgement": "要�
 
 
 def _logic_pages(
-    logic: LogicModel, site: Site, page: Callable[..., bytes], by_resource: dict[tuple[str, str], list[RenderedChart]]
+    logic: LogicModel,
+    site: Site,
+    page: Callable[..., bytes],
+    by_resource: dict[tuple[str, str], list[RenderedChart]],
+    progress: dict[str, tuple[dict[str, Any], str]],
 ) -> Outputs:
     out: Outputs = {}
     home = ("トップ", "index.html")
@@ -329,6 +335,10 @@ def _logic_pages(
     packages = {p.name: p for p in site.packages}
     for indicator in logic.indicators:
         path = f"indicators/{indicator.id}.html"
+        if indicator.id in progress:
+            spec, svg = progress[indicator.id]
+            out[f"charts/indicators/{indicator.id}-progress.svg"] = svg.encode("utf-8")
+            out[f"charts/indicators/{indicator.id}-progress.vl.json"] = _json_bytes(spec)
         out[path] = page(
             "indicator.html",
             path,
