@@ -33,6 +33,7 @@ CSP = (
 
 Outputs = dict[str, bytes]
 NO_CONTENT = Content()
+HOME_CONTENT = "home"  # content/home.md: the home page's headline figures and trend charts
 POLICY_AREA_NUMBERS = (1, 2, 3)  # always shown; the others only when they hold packages
 
 
@@ -71,7 +72,23 @@ def render_site(
         }
         for area in areas
     ]
-    out["index.html"] = page("index.html", "index.html", SITE_TITLE, _home_description(), [], area_summaries=summaries)
+    home = next((p for p in content.pages if p.kind == "page" and p.slug == HOME_CONTENT), None)
+    home_seen: set[str] = set()
+    charts_index = {(c.package, c.resource, c.chart.name): c for group in by_resource.values() for c in group}
+    macros = env.get_template("_partials.html").make_module({})
+    home_body = _prose_html(home, content.glossary, "", home_seen, charts_index, macros) if home else None
+    out["index.html"] = page(
+        "index.html",
+        "index.html",
+        SITE_TITLE,
+        _home_description(),
+        [],
+        area_summaries=summaries,
+        home_body=home_body,
+        glossary_seen=home_seen,
+        has_charts=bool(home and any(d.kind == "chart" for d in home.directives)),
+    )
+
     for area in areas:
         packages = site.packages_in(area)
         path = f"areas/{area.slug}/index.html"
@@ -95,6 +112,7 @@ def render_site(
         "公開しているすべてのデータセットの一覧。",
         [("トップ", "index.html"), ("データ一覧", None)],
         groups=groups,
+        topics=sorted({t for p in site.packages for t in p.topics}),
     )
     for package in site.packages:
         area = _area(package.policy_area)
@@ -230,6 +248,8 @@ def _content_pages(
         )
     macros = env.get_template("_partials.html").make_module({})
     for item in content.pages:
+        if item.kind == "page" and item.slug == HOME_CONTENT:
+            continue  # shown on the home page itself
         path = f"programmes/{item.slug}.html" if item.kind == "programme" else f"{item.slug}.html"
         root = "../" * path.count("/")
         seen: set[str] = set()

@@ -128,3 +128,47 @@ def test_csv_download_link_resolves(browser: Browser, base_url: str) -> None:
     response = page.request.get(base_url + "datasets/jusou-implementation/" + href)
     assert response.ok and response.text().startswith("programme,fiscal_year")
     page.context.close()
+
+
+def test_catalogue_filters_by_area_and_topic(browser: Browser, base_url: str) -> None:
+    page, problems = open_page(browser, base_url + "datasets/index.html")
+    everything = page.locator("li[data-topics]").count()
+    page.select_option("#filter-area", "hikikomori")
+    visible = page.locator("li[data-topics]:visible").count()
+    assert 0 < visible < everything
+    assert page.locator("li[data-topics][data-area='guardianship']:visible").count() == 0
+    page.select_option("#filter-area", "")
+    page.select_option("#filter-topic", index=1)
+    assert 0 < page.locator("li[data-topics]:visible").count() < everything
+    assert "件のデータセット" in page.locator("#filter-count").inner_text()
+    assert problems == [] and csp_violations(page) == []
+    page.context.close()
+
+
+def test_every_kind_of_download_has_the_right_content_type(browser: Browser, base_url: str) -> None:
+    page, _ = open_page(browser, base_url + "datasets/jusou-implementation/index.html")
+    expected = {
+        ".excel.csv": "text/csv",
+        ".csv": "text/csv",
+        "datapackage.json": "application/json",
+        ".svg": "image/svg+xml",
+        ".png": "image/png",
+        ".vl.json": "application/json",
+    }
+    hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+    seen: set[str] = set()
+    for href in hrefs:
+        suffix = next((s for s in expected if href.endswith(s)), None)
+        if suffix is None or suffix in seen:
+            continue
+        seen.add(suffix)
+        response = page.request.get(href)
+        assert response.ok, href
+        assert response.headers["content-type"].startswith(expected[suffix]), (href, response.headers["content-type"])
+        body = response.body()
+        if suffix.endswith("csv"):
+            assert body.decode("utf-8-sig").startswith("programme,"), href
+    assert seen == set(expected)
+    archive = page.request.get(base_url + "downloads/all-data.zip")
+    assert archive.ok and archive.headers["content-type"] == "application/zip" and archive.body()[:2] == b"PK"
+    page.context.close()
