@@ -62,11 +62,16 @@ def resource_stats(package_dir: Path, package: str, resource: dict[str, Any]) ->
     return stats
 
 
+REFERENCE_AREA = 4
+
+
 def collect(data_dir: Path) -> tuple[int, list[ResourceStats]]:
     packages = 0
     result: list[ResourceStats] = []
     for descriptor in sorted(data_dir.glob("*/datapackage.json")):
         package = json.loads(descriptor.read_text(encoding="utf-8"))
+        if package.get("policy_area") == REFERENCE_AREA:
+            continue  # reference data (local governments, census, fiscal) is not from the source document
         packages += 1
         name = str(package.get("name", descriptor.parent.name))
         for resource in package.get("resources", []):
