@@ -76,7 +76,11 @@ def render_site(
     home_seen: set[str] = set()
     charts_index = {(c.package, c.resource, c.chart.name): c for group in by_resource.values() for c in group}
     macros = env.get_template("_partials.html").make_module({})
-    home_body = _prose_html(home, content.glossary, "", home_seen, charts_index, macros) if home else None
+
+    def prose(item: Page, root: str, seen: set[str]) -> Markup:
+        return _prose_html(item, content.glossary, root, seen, charts_index, macros)
+
+    home_body = prose(home, "", home_seen) if home else None
     out["index.html"] = page(
         "index.html",
         "index.html",
@@ -140,7 +144,7 @@ def render_site(
         out[f"{base}.vl.json"] = _json_bytes(rendered.spec)
     if logic is not None:
         out.update(_logic_pages(logic, site, page, by_resource, progress))
-    out.update(_content_pages(content, env, page, by_resource))
+    out.update(_content_pages(content, page, prose))
     out.update(localgov.render_localgov(site, page, by_resource))
     out["404.html"] = page("404.html", "404.html", "ページが見つかりません", "ページが見つかりません。", [])
     out.update(_discovery_files(site, out, options))
@@ -228,10 +232,7 @@ def glossary_href(term: Term, root: str) -> str:
 
 
 def _content_pages(
-    content: Content,
-    env: Environment,
-    page: Callable[..., bytes],
-    by_resource: dict[tuple[str, str], list[RenderedChart]],
+    content: Content, page: Callable[..., bytes], prose: Callable[[Page, str, set[str]], Markup]
 ) -> Outputs:
     out: Outputs = {}
     home = ("トップ", "index.html")
@@ -246,15 +247,13 @@ def _content_pages(
             [home, (listing[0], None)],
             groups=[(a, [p for p in programmes if p.area == a.number]) for a in AREAS],
         )
-    macros = env.get_template("_partials.html").make_module({})
     for item in content.pages:
         if item.kind == "page" and item.slug == HOME_CONTENT:
             continue  # shown on the home page itself
         path = f"programmes/{item.slug}.html" if item.kind == "programme" else f"{item.slug}.html"
         root = "../" * path.count("/")
         seen: set[str] = set()
-        charts = {(c.package, c.resource, c.chart.name): c for group in by_resource.values() for c in group}
-        body = _prose_html(item, content.glossary, root, seen, charts, macros)
+        body = prose(item, root, seen)
         crumbs = [home, listing, (item.title, None)] if item.kind == "programme" else [home, (item.title, None)]
         out[path] = page(
             "prose.html",
