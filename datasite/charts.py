@@ -50,7 +50,11 @@ def render_charts(site: Site, cache: Cache, workers: int = 1) -> list[RenderedCh
     With ``workers`` > 1 and enough charts to pay for the start-up, images are rendered in a
     process pool; results are identical to a serial run because each image depends only on its spec.
     """
-    jobs = [(resource, chart, chart_spec(resource, chart)) for resource in site.resources for chart in resource.charts]
+    jobs = [
+        (resource, chart, cached_spec(resource, chart, cache))
+        for resource in site.resources
+        for chart in resource.charts
+    ]
     texts = [json.dumps(spec, sort_keys=True, ensure_ascii=False) for _, _, spec in jobs]
     keys = [digest("chart-images", code_fingerprint(), text) for text in texts]
     images: dict[str, tuple[str, bytes]] = {}
@@ -73,6 +77,26 @@ def render_charts(site: Site, cache: Cache, workers: int = 1) -> list[RenderedCh
         RenderedChart(resource.package, resource.name, chart, spec, _label_svg(images[key][0], chart), images[key][1])
         for (resource, chart, spec), key in zip(jobs, keys, strict=True)
     ]
+
+
+def cached_spec(resource: Resource, chart: Chart, cache: Cache) -> dict[str, Any]:
+    """The chart's spec, reused while its table and declaration are unchanged (altair is slow to build specs)."""
+    key = digest(
+        "chart-spec",
+        code_fingerprint(),
+        resource.package,
+        resource.name,
+        resource.text,
+        repr(resource.fields),
+        repr(chart),
+    )
+    cached = cache.get("specs", key)
+    if cached is not None:
+        spec: dict[str, Any] = json.loads(cached)
+        return spec
+    spec = chart_spec(resource, chart)
+    cache.put("specs", key, json.dumps(spec, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    return spec
 
 
 def progress_chart(

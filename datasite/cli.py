@@ -16,7 +16,6 @@ from .errors import BuildError, OutputError
 from .load import DEFAULT_MAX_FILE_BYTES, display
 from .pipeline import BUILTIN_TEMPLATES, BuildOptions, BuildResult, build, default_workers
 from .rules import POLICY_AREAS
-from .scaffold import ScaffoldError, scaffold
 from .serve import HOST, Preview
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -131,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def new(argv: list[str]) -> int:
+    from .scaffold import ScaffoldError, scaffold  # frictionless is needed only here
+
     args = new_parser().parse_args(argv)
     try:
         epoch = _source_date_epoch()

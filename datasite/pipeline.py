@@ -11,13 +11,17 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import vl_convert
-
-from . import charts, content, load, logic, model, render, review, rules, validate, write
+from . import load
 from .cache import Cache, code_fingerprint, digest
 from .errors import BuildError, Problem, errors_of
+
+if TYPE_CHECKING:
+    from . import logic, validate
+
+# The later stages (frictionless, altair, jinja2, vl-convert) are imported inside build(), after the
+# check for an unchanged site: a rebuild with nothing to do then costs only the start-up of Python.
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -68,6 +72,8 @@ def build(options: BuildOptions) -> BuildResult:
         clock.lap("load")
         return result
     clock.lap("load")
+    from . import charts, content, logic, model, render, review, write
+
     valid, problems = _validate(loaded.packages, cache, options.workers)
     problems = loaded.problems + problems
     clock.lap("validate")
@@ -113,6 +119,8 @@ def build(options: BuildOptions) -> BuildResult:
 
 def _progress_charts(logic_model: logic.LogicModel, cache: Cache) -> dict[str, tuple[dict[str, Any], str]]:
     """For each indicator with a target: its actual (baseline) value against the target line."""
+    from . import charts
+
     out: dict[str, tuple[dict[str, Any], str]] = {}
     for indicator in logic_model.indicators:
         if indicator.baseline_value is None or indicator.target_value is None:
@@ -134,6 +142,8 @@ def _progress_charts(logic_model: logic.LogicModel, cache: Cache) -> dict[str, t
 
 def review_problems(logic_model: logic.LogicModel, valid: list[validate.ValidPackage]) -> list[Problem]:
     """Mechanical checklist findings are warnings (fatal with --strict) unless the package acknowledges them."""
+    from . import render
+
     path = next(p.display_path for p in valid if p.folder == logic_model.package.name)
     acknowledged = render.acknowledged_findings(logic_model.package)
     return [
@@ -148,6 +158,8 @@ def _validate(
 ) -> tuple[list[validate.ValidPackage], list[Problem]]:
     """Each package is validated on its own, so its result can be cached by its content and
     computed in a worker process; cross-package rules run every time."""
+    from . import rules, validate
+
     problems = rules.check_unique_names(packages)
     keys = [_package_key(package) for package in packages]
     results: dict[str, tuple[validate.ValidPackage | None, list[Problem]]] = {}
@@ -213,6 +225,8 @@ def _remember(result: BuildResult, site_digest: str) -> bytes:
 
 
 def _vega_bundle(cache: Cache) -> str:
+    import vl_convert
+
     key = digest("vega-bundle", code_fingerprint())
     cached = cache.get("assets", key)
     if cached is not None:

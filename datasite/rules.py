@@ -10,8 +10,6 @@ import re
 from collections import Counter
 from typing import Any
 
-from frictionless import Package
-
 from .errors import Problem, Severity
 from .load import RawPackage
 
@@ -42,6 +40,8 @@ def check_package(package: RawPackage) -> list[Problem]:
 
     for where in _unfilled(d, ""):
         add(where, "still marked to fill in", "warning")
+    from frictionless import Package  # imported here: the CLI imports this module for its constants
+
     for error in Package.validate_descriptor(_profile_view(d)).flatten(["note"]):
         add(None, f"not a valid Data Package descriptor: {error[0]}")
     name = d.get("name")
