@@ -10,7 +10,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Request, sync_playwright
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
@@ -67,11 +67,18 @@ def open_page(browser: Browser, url: str, *, javascript: bool = True) -> tuple[P
         "console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in {"error", "warning"} else None
     )
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+    page.on(
+        "requestfailed", lambda r: None if _superseded(r) else problems.append(f"request failed: {r.url} {r.failure}")
+    )
     page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
     page.add_init_script(CSP_LISTENER)
     page.goto(url, wait_until="load")
     return page, problems
+
+
+def _superseded(request: Request) -> bool:
+    """A lazy static chart image that the browser stops loading once the interactive chart replaced it."""
+    return request.resource_type == "image" and request.failure == "net::ERR_ABORTED" and "/charts/" in request.url
 
 
 def csp_violations(page: Page) -> list[str]:
