@@ -161,8 +161,8 @@ def data_zip(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def json_bytes(value: Any) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+def json_bytes(value: Any, *, sort_keys: bool = True) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=sort_keys) + "\n").encode("utf-8")
 
 
 def _without_none(value: dict[str, Any]) -> dict[str, Any]:

@@ -67,14 +67,15 @@ def build(options: BuildOptions) -> BuildResult:
         max_file_bytes=options.max_file_bytes,
         content_dir=options.content_dir,
     )
-    inputs = _inputs_key(loaded, options)
+    package_keys = [_package_key(package) for package in loaded.packages]
+    inputs = _inputs_key(loaded, package_keys, options)
     if not options.check_only and _still_published(cache, inputs, options.out_dir, result):
         clock.lap("load")
         return result
     clock.lap("load")
     from . import charts, content, logic, model, render, review, write
 
-    valid, problems = _validate(loaded.packages, cache, options.workers)
+    valid, problems = _validate(loaded.packages, package_keys, cache, options.workers)
     problems = loaded.problems + problems
     clock.lap("validate")
     site = model.build_site(valid)
@@ -154,14 +155,13 @@ def review_problems(logic_model: logic.LogicModel, valid: list[validate.ValidPac
 
 
 def _validate(
-    packages: list[load.RawPackage], cache: Cache, workers: int
+    packages: list[load.RawPackage], keys: list[str], cache: Cache, workers: int
 ) -> tuple[list[validate.ValidPackage], list[Problem]]:
     """Each package is validated on its own, so its result can be cached by its content and
     computed in a worker process; cross-package rules run every time."""
     from . import rules, validate
 
     problems = rules.check_unique_names(packages)
-    keys = [_package_key(package) for package in packages]
     results: dict[str, tuple[validate.ValidPackage | None, list[Problem]]] = {}
     for key in keys:
         cached = cache.get("packages", key)
@@ -192,10 +192,10 @@ def _package_key(package: load.RawPackage) -> str:
     return digest("package", code_fingerprint(), package.display_path, descriptor, *resources)
 
 
-def _inputs_key(loaded: load.LoadedInput, options: BuildOptions) -> str:
+def _inputs_key(loaded: load.LoadedInput, package_keys: list[str], options: BuildOptions) -> str:
     parts: list[bytes | str] = [code_fingerprint(), repr((options.source_date_epoch, options.base_url))]
     parts += [repr((options.strict, options.max_file_bytes, [str(p) for p in loaded.problems]))]
-    parts += [_package_key(package) for package in loaded.packages]
+    parts += package_keys
     parts += [f"{name}\0{text}" for name, text in sorted(loaded.templates.items())]
     parts += [part for name, data in sorted(loaded.static.items()) for part in (name, data)]
     parts += [part for name, text in sorted(loaded.content.items()) for part in (name, text)]

@@ -55,7 +55,8 @@ def render_site(
     progress: dict[str, tuple[dict[str, Any], str]] | None = None,
 ) -> Outputs:
     progress = progress or {}
-    env = make_environment(templates, content.glossary)
+    markdown = JapaneseMarkdown(content.glossary)  # one renderer for descriptions and prose pages
+    env = make_environment(templates, markdown)
     by_resource: dict[tuple[str, str], list[RenderedChart]] = {}
     for rendered in charts:
         by_resource.setdefault((rendered.package, rendered.resource), []).append(rendered)
@@ -78,7 +79,7 @@ def render_site(
     macros = env.get_template("_partials.html").make_module({})
 
     def prose(item: Page, root: str, seen: set[str]) -> Markup:
-        return _prose_html(item, content.glossary, root, seen, charts_index, macros)
+        return _prose_html(item, markdown, root, seen, charts_index, macros)
 
     home_body = prose(home, "", home_seen) if home else None
     out["index.html"] = page(
@@ -141,7 +142,7 @@ def render_site(
         base = f"charts/{rendered.package}/{rendered.slug}"
         out[f"{base}.svg"] = rendered.svg.encode("utf-8")
         out[f"{base}.png"] = rendered.png
-        out[f"{base}.vl.json"] = _json_bytes(rendered.spec)
+        out[f"{base}.vl.json"] = discovery.json_bytes(rendered.spec)
     if logic is not None:
         out.update(_logic_pages(logic, site, page, by_resource, progress))
     out.update(_content_pages(content, page, prose))
@@ -154,11 +155,11 @@ def render_site(
     return out
 
 
-def make_environment(templates: dict[str, str], glossary: tuple[Term, ...] = ()) -> Environment:
+def make_environment(templates: dict[str, str], markdown: JapaneseMarkdown | None = None) -> Environment:
     env = Environment(
         loader=DictLoader(templates), autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True
     )
-    markdown = JapaneseMarkdown(glossary)
+    markdown = markdown or JapaneseMarkdown()
 
     @pass_context
     def render_markdown(context: Context, text: Any) -> Markup:
@@ -281,13 +282,13 @@ def _content_pages(
 
 def _prose_html(
     item: Page,
-    glossary: tuple[Term, ...],
+    markdown: JapaneseMarkdown,
     root: str,
     seen: set[str],
     charts: dict[tuple[str, str, str], RenderedChart],
     macros: Any,
 ) -> Markup:
-    rendered = JapaneseMarkdown(glossary).render(item.body, lambda t: glossary_href(t, root), seen)
+    rendered = markdown.render(item.body, lambda t: glossary_href(t, root), seen)
 
     def snippet(directive: Directive) -> str:
         resource = directive.resource
@@ -357,7 +358,7 @@ def _logic_pages(
         if indicator.id in progress:
             spec, svg = progress[indicator.id]
             out[f"charts/indicators/{indicator.id}-progress.svg"] = svg.encode("utf-8")
-            out[f"charts/indicators/{indicator.id}-progress.vl.json"] = _json_bytes(spec)
+            out[f"charts/indicators/{indicator.id}-progress.vl.json"] = discovery.json_bytes(spec)
         out[path] = page(
             "indicator.html",
             path,
@@ -399,7 +400,7 @@ def _logic_pages(
         status_labels=STATUS_LABELS,
         acknowledged=acknowledged_findings(logic.package),
     )
-    out["review.json"] = _json_bytes(review.to_json(list(logic.review)))
+    out["review.json"] = discovery.json_bytes(review.to_json(list(logic.review)))
     return out
 
 
@@ -450,7 +451,7 @@ def _downloads(package: Package) -> Outputs:
         )
         entry.update(path=f"{resource.name}.csv", encoding="utf-8")
         entry.pop("dialect", None)
-    out[f"datasets/{package.name}/datapackage.json"] = _json_bytes(descriptor, sort_keys=False)
+    out[f"datasets/{package.name}/datapackage.json"] = discovery.json_bytes(descriptor, sort_keys=False)
     return out
 
 
@@ -504,10 +505,6 @@ def json_script(value: Any) -> Markup:
 def is_safe_url(value: Any) -> bool:
     """Only http(s) links are rendered as links; anything else (javascript:, data:) stays text."""
     return isinstance(value, str) and urlparse(value.strip()).scheme in {"http", "https"}
-
-
-def _json_bytes(value: Any, *, sort_keys: bool = True) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=sort_keys) + "\n").encode("utf-8")
 
 
 def _area(number: int) -> Area:

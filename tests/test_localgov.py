@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import itertools
 import json
 import posixpath
 import re
 import shutil
-import threading
-from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from datasite import charts, cli, load, localgov, maps, model, validate
 from tests.conftest import FIXTURES, ROOT
-from tests.test_browser import ARGS, CHROMIUM, QuietHandler, csp_violations, open_page
+from tests.test_browser import csp_violations, open_page
 
 DATA = ROOT / "datapackages"
 DROPIN = FIXTURES / "localgov-dropin" / "localgov-status-test"
@@ -365,30 +361,10 @@ def test_dropin_model_counts() -> None:
 # --- in the browser ---------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def served(real_site: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(real_site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (scripts/system-deps.sh)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("query", ["上小阿仁", "かみこあに", "カミコアニ", "ｶﾐｺｱﾆ", "053279"])
-def test_search_finds_by_kanji_or_kana_under_the_csp(chromium: Browser, served: str, query: str) -> None:
-    page, problems = open_page(chromium, served + "local-governments/index.html")
+def test_search_finds_by_kanji_or_kana_under_the_csp(browser: Browser, base_url: str, query: str) -> None:
+    page, problems = open_page(browser, base_url + "local-governments/index.html")
     page.fill("#lg-query", query)
     result = page.locator("#lg-results a", has_text="上小阿仁村")
     result.wait_for()
@@ -398,12 +374,12 @@ def test_search_finds_by_kanji_or_kana_under_the_csp(chromium: Browser, served: 
 
 
 @pytest.mark.browser
-def test_without_javascript_the_index_lists_prefectures(chromium: Browser, served: str) -> None:
-    page, problems = open_page(chromium, served + "local-governments/index.html", javascript=False)
+def test_without_javascript_the_index_lists_prefectures(browser: Browser, base_url: str) -> None:
+    page, problems = open_page(browser, base_url + "local-governments/index.html", javascript=False)
     assert not page.locator("#lg-query").is_visible()
     assert page.locator("#prefectures + p + ul a").count() == 47
     page.context.close()
-    page, problems = open_page(chromium, served + "maps/prefectural-caravan-destinations-fy2023.html")
+    page, problems = open_page(browser, base_url + "maps/prefectural-caravan-destinations-fy2023.html")
     page.wait_for_function("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
     assert problems == [] and csp_violations(page) == []
     page.context.close()
