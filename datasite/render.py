@@ -18,7 +18,7 @@ from jinja2 import DictLoader, Environment, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from . import discovery, localgov, review
+from . import discovery, localgov_pages, review
 from .charts import RenderedChart
 from .content import MARKER_PATTERN, Content, Directive, JapaneseMarkdown, Page, Term
 from .logic import LogicModel
@@ -146,7 +146,7 @@ def render_site(
     if logic is not None:
         out.update(_logic_pages(logic, site, page, by_resource, progress))
     out.update(_content_pages(content, page, prose))
-    out.update(localgov.render_localgov(site, page, by_resource))
+    out.update(localgov_pages.render_localgov(site, page, by_resource))
     out["404.html"] = page("404.html", "404.html", "ページが見つかりません", "ページが見つかりません。", [])
     out.update(_discovery_files(site, out, options))
     for name, data in static.items():

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
-from datasite import charts, cli, load, localgov, maps, model, validate
+from datasite import charts, cli, load, localgov, localgov_model, maps, model, validate
 from tests.conftest import FIXTURES, ROOT
 from tests.test_browser import csp_violations, open_page
 
@@ -353,7 +353,7 @@ def test_dropin_model_counts() -> None:
     link = next(x for x in data.linked if x.package.name == DROPIN.name)
     assert (link.level, link.kind, link.measure, link.exhaustive) == ("municipality", "category", "status", False)
     assert [v.label for v in link.views] == ["事業・取組：中核機関の整備", "事業・取組：市町村計画の策定"]
-    assert sum(n for name, n, _ in link.views[0].counts if name != localgov.NO_DATA) == 4
+    assert sum(n for name, n, _ in link.views[0].counts if name != localgov_model.NO_DATA) == 4
     caravan = next(x for x in data.linked if x.package.name == "prefectural-caravan")
     assert (caravan.level, caravan.kind, caravan.exhaustive) == ("prefecture", "presence", True)
 

@@ -1,0 +1,191 @@
+"""The local-government part of the site as data: governments, this site's own peer groups, the numbers
+compared among peers, the tables linked to a government (shown as maps), and the document's benchmarks.
+
+``localgov.gather`` builds it from the data packages; ``localgov_compare`` and ``localgov_pages`` read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from . import maps
+from .model import Package, Resource
+
+PREFECTURE_TYPE = "都道府県"
+NO_DATA = "データなし"
+
+Level = Literal["prefecture", "municipality"]
+
+
+@dataclass(frozen=True)
+class Government:
+    code: str
+    code5: str
+    pref_code: str
+    pref_name: str
+    name: str
+    kana: str
+    type: str
+    url: str | None
+    population: int | None
+    fiscal: float | None
+
+    @property
+    def is_prefecture(self) -> bool:
+        return self.type == PREFECTURE_TYPE
+
+    @property
+    def href(self) -> str:
+        return f"local-governments/{self.code}.html"
+
+    @property
+    def level(self) -> Level:
+        return "prefecture" if self.is_prefecture else "municipality"
+
+
+@dataclass(frozen=True)
+class Band:
+    band: str
+    label: str
+    lower: float | None
+    upper: float | None
+    document_label: str | None
+
+    def holds(self, value: float) -> bool:
+        return (self.lower is None or value >= self.lower) and (self.upper is None or value < self.upper)
+
+
+@dataclass(frozen=True)
+class Grouping:
+    id: str
+    title: str
+    title_en: str
+    applies_to: str
+    basis: tuple[str, str, str]
+    description: str
+    bands: tuple[Band, ...] | None
+    band_resource: Resource | None
+
+
+@dataclass(frozen=True)
+class Group:
+    grouping: Grouping
+    key: str
+    label: str
+    title: str
+    href: str
+    members: tuple[str, ...]
+    band: Band | None = None
+
+    @property
+    def is_prefecture_page(self) -> bool:
+        return self.href.startswith("local-governments/") and not self.href.startswith("local-governments/groups/")
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A number per government compared among peers (population, 財政力指数, or a linked numeric field)."""
+
+    id: str
+    title: str
+    unit: str
+    values: dict[str, float]
+    log: bool
+    decimals: int | None
+
+
+@dataclass
+class View:
+    """One map of a linked table: the rows sharing one combination of the table's other key fields."""
+
+    key: tuple[Any, ...]
+    label: str
+    rows: dict[str, dict[str, Any]]
+    values: dict[str, Any]  # code → label (categories) or number
+    image: str = ""
+    alt: str = ""
+    counts: list[tuple[str, int, str]] = field(default_factory=list)  # label, count, colour
+
+
+@dataclass
+class Linked:
+    package: Package
+    resource: Resource
+    field: str
+    level: Level
+    kind: Literal["presence", "category", "number"]
+    measure: str | None
+    categories: list[tuple[str, str]]  # (label, colour) in legend order, the unlisted label last
+    unlisted: str
+    exhaustive: bool
+    facets: tuple[str, ...]
+    views: list[View]
+    dropped_views: int = 0
+
+    @property
+    def slug(self) -> str:
+        return f"{self.package.name}-{self.resource.name}"
+
+    @property
+    def href(self) -> str:
+        return f"maps/{self.slug}.html"
+
+    @property
+    def dataset_href(self) -> str:
+        return f"datasets/{self.package.name}/index.html#{self.package.name}-{self.resource.name}"
+
+    @property
+    def unit(self) -> str:
+        if self.kind != "number" or self.measure is None:
+            return ""
+        return self.resource.field(self.measure).unit or ""
+
+    def colour(self, label: str) -> str:
+        return next((c for name, c in self.categories if name == label), maps.NO_DATA_COLOUR)
+
+    def shown(self, value: Any) -> str:
+        if value is None:
+            return NO_DATA
+        if self.kind == "number":
+            return format_number(value, self.unit)
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    indicator: str
+    national: float
+    national_label: str
+    when: str
+    by_band: dict[str, float]
+    national_source: Resource
+    band_source: Resource | None
+
+
+@dataclass
+class LocalGov:
+    governments: dict[str, Government]
+    prefectures: list[Government]
+    municipalities_of: dict[str, list[Government]]
+    groupings: list[Grouping]
+    groups: list[Group]
+    groups_of: dict[str, list[Group]]
+    measures: list[Measure]
+    linked: list[Linked]
+    benchmarks: list[Benchmark]
+
+    def prefecture_of(self, government: Government) -> Government:
+        return next(p for p in self.prefectures if p.pref_code == government.pref_code)
+
+
+def format_number(value: float | None, unit: str = "", decimals: int | None = None) -> str:
+    if value is None:
+        return NO_DATA
+    if decimals is not None:
+        text = f"{value:,.{decimals}f}"
+    elif float(value).is_integer():
+        text = f"{int(value):,}"
+    else:
+        text = f"{value:,}"
+    return f"{text}{unit}" if unit and unit not in {"—", "-"} else text
