@@ -3,6 +3,7 @@
 Packages are read as raw bytes and parsed JSON; nothing is interpreted yet. Resource paths are
 checked here because this is where the disk is touched: a path that leaves its package, points at
 the network or names a file that is too large is refused before a single byte of it is read.
+The map boundaries in ``reference/topojson/`` are read here too, as text, for ``maps``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from typing import Any
 from .errors import Problem
 
 DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024
+# Map boundaries ship with the code, not with the data: read from the repository, whatever --data says.
+TOPOJSON_DIR = Path(__file__).resolve().parent.parent / "reference" / "topojson"
 DESCRIPTOR = "datapackage.json"
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
@@ -44,6 +47,7 @@ class LoadedInput:
     templates: dict[str, str] = field(default_factory=dict)
     static: dict[str, bytes] = field(default_factory=dict)
     content: dict[str, str] = field(default_factory=dict)  # display path → text (Markdown pages, glossary)
+    topologies: dict[str, str] = field(default_factory=dict)  # TopoJSON text by path under TOPOJSON_DIR
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -63,8 +67,9 @@ def load(
     *,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     content_dir: Path | None = None,
+    topojson_dir: Path | None = None,
 ) -> LoadedInput:
-    loaded = LoadedInput()
+    loaded = LoadedInput(topologies=load_topologies(topojson_dir or TOPOJSON_DIR))
     if content_dir is not None and content_dir.is_dir():
         for path in sorted(content_dir.rglob("*")):
             if path.is_file() and path.suffix in {".md", ".csv"}:
@@ -91,6 +96,17 @@ def load(
             elif path.suffix in {".html", ".xml", ".txt", ".json"}:
                 loaded.templates[name] = path.read_text(encoding="utf-8")
     return loaded
+
+
+def load_topologies(folder: Path) -> dict[str, str]:
+    """Every TopoJSON file under ``folder`` as text, keyed by its path inside it (``s0001/prefectures.json``)."""
+    if not folder.is_dir():
+        return {}
+    return {
+        path.relative_to(folder).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted(folder.rglob("*.json"))
+        if path.is_file()
+    }
 
 
 def _load_package(folder: Path, max_file_bytes: int) -> tuple[RawPackage | None, list[Problem]]:

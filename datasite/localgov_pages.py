@@ -25,14 +25,18 @@ MAPS_INDEX = ("地図", "maps/index.html")
 
 
 def render_localgov(
-    site: Site, page: Page, charts_by_resource: dict[tuple[str, str], list[RenderedChart]]
+    site: Site,
+    page: Page,
+    charts_by_resource: dict[tuple[str, str], list[RenderedChart]],
+    topologies: maps.Topologies,
 ) -> dict[str, bytes]:
-    """Every output file of the local-government part of the site, keyed by its path."""
+    """Every output file of the local-government part of the site, keyed by its path; ``topologies`` are
+    the map boundaries as loaded (``load.LoadedInput.topologies``)."""
     data = gather(site)
     if data is None:
         return {}
     out: Outputs = {}
-    out.update(_maps(data, page))
+    out.update(_maps(data, page, topologies))
     out.update(_index(data, page))
     out.update(_group_pages(data, page))
     comparisons = Comparisons(data)
@@ -150,7 +154,7 @@ def _group_pages(data: LocalGov, page: Page) -> Outputs:
     return out
 
 
-def _maps(data: LocalGov, page: Page) -> Outputs:
+def _maps(data: LocalGov, page: Page, topologies: maps.Topologies) -> Outputs:
     out: Outputs = {}
     if not data.linked:
         return out
@@ -162,9 +166,11 @@ def _maps(data: LocalGov, page: Page) -> Outputs:
             view.alt = _map_alt(data, link, view, title)
             keys = _map_keys(data, link, view)
             if link.kind == "number":
-                image = maps.numeric_map(link.level, keys, title, link.unit, view.alt)
+                image = maps.numeric_map(topologies, link.level, keys, title, link.unit, view.alt)
             else:
-                image = maps.categorical_map(link.level, keys, link.categories, link.unlisted, title, "", view.alt)
+                image = maps.categorical_map(
+                    topologies, link.level, keys, link.categories, link.unlisted, title, "", view.alt
+                )
             out[view.image] = image.svg.encode("utf-8")
         by_prefecture = _map_table(data, link)
         out[link.href] = page(

@@ -1,5 +1,5 @@
 """Choropleth maps of Japan as static SVG: a Vega-Lite geoshape spec over the TopoJSON in
-``reference/topojson/``, rendered at build time by vl-convert.
+``reference/topojson/`` (read by ``load``, handed down as text), rendered at build time by vl-convert.
 
 The TopoJSON goes into the spec inline (``data.values`` with ``format: topojson``) and never into a
 page: each map is one SVG file shown with ``<img>``. Vega writes coordinates to three decimals, which
@@ -12,23 +12,23 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from html import escape
-from pathlib import Path
 from typing import Any, Literal
 
 import vl_convert
 
 from .charts import FONT
 
-TOPOJSON_DIR = Path(__file__).resolve().parent.parent / "reference" / "topojson"
 Level = Literal["prefecture", "municipality"]
+Topologies = Mapping[str, str]  # TopoJSON text by its path under reference/topojson (load.LoadedInput.topologies)
 
 
 @dataclass(frozen=True)
 class Boundaries:
-    path: str
+    path: str  # under reference/topojson
     feature: str
     key: str  # the property that joins a feature to our rows
     description: str
@@ -66,15 +66,24 @@ def credit() -> str:
     return CREDIT + FURTHER_PROCESSING
 
 
+def topology_text(topologies: Topologies, level: Level) -> str:
+    """The level's TopoJSON as loaded (read-only reference data, checked by its SHA-256 in
+    tests/test_reference_data.py)."""
+    path = BOUNDARIES[level].path
+    if path not in topologies:
+        raise LookupError(f"the map boundaries reference/topojson/{path} were not loaded")
+    return topologies[path]
+
+
 @cache
-def topology(level: Level) -> dict[str, Any]:
-    """The TopoJSON file, read once per process (it is read-only reference data, checked by its SHA-256
-    in tests/test_reference_data.py)."""
-    data: dict[str, Any] = json.loads((TOPOJSON_DIR / BOUNDARIES[level].path).read_text(encoding="utf-8"))
+def _parsed_topology(text: str) -> dict[str, Any]:
+    """Parsed once per process for each distinct file."""
+    data: dict[str, Any] = json.loads(text)
     return data
 
 
 def categorical_map(
+    topologies: Topologies,
     level: Level,
     values: dict[str, str],
     categories: list[tuple[str, str]],
@@ -92,10 +101,12 @@ def categorical_map(
         "scale": {"domain": [c for c, _ in categories], "range": [c for _, c in categories]},
         "legend": {"orient": "top-left", "labelLimit": 300, "symbolType": "square"},
     }
-    return _render(level, values, default, colour, title, description)
+    return _render(topologies, level, values, default, colour, title, description)
 
 
-def numeric_map(level: Level, values: dict[str, float], title: str, legend_title: str, description: str) -> MapImage:
+def numeric_map(
+    topologies: Topologies, level: Level, values: dict[str, float], title: str, legend_title: str, description: str
+) -> MapImage:
     """A sequential fill; features without a value are grey (not in the legend: say so beside the map)."""
     colour: dict[str, Any] = {
         "condition": {
@@ -108,11 +119,17 @@ def numeric_map(level: Level, values: dict[str, float], title: str, legend_title
         },
         "value": NO_DATA_COLOUR,
     }
-    return _render(level, values, None, colour, title, description)
+    return _render(topologies, level, values, None, colour, title, description)
 
 
 def _render(
-    level: Level, values: dict[str, Any], default: str | None, colour: dict[str, Any], title: str, description: str
+    topologies: Topologies,
+    level: Level,
+    values: dict[str, Any],
+    default: str | None,
+    colour: dict[str, Any],
+    title: str,
+    description: str,
 ) -> MapImage:
     boundaries = BOUNDARIES[level]
     rows = [{"k": key, "v": value} for key, value in sorted(values.items())]
@@ -139,15 +156,15 @@ def _render(
             "mark": {"invalid": None},
         },
     }
-    svg = _svg(json.dumps(spec, ensure_ascii=False, sort_keys=True), level)
+    svg = _svg(json.dumps(spec, ensure_ascii=False, sort_keys=True), topology_text(topologies, level))
     return MapImage(_label(svg, title, description), spec)
 
 
 @cache
-def _svg(spec_text: str, level: Level) -> str:
-    """Rendered once per process for each distinct spec (tests build the same maps several times)."""
+def _svg(spec_text: str, topology: str) -> str:
+    """Rendered once per process for each distinct spec and boundaries (tests build the same maps several times)."""
     spec = json.loads(spec_text)
-    spec["data"]["values"] = topology(level)
+    spec["data"]["values"] = _parsed_topology(topology)
     svg: str = vl_convert.vegalite_to_svg(spec, format_locale="ja-JP")
     return shrink(svg)
 

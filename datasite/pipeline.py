@@ -108,6 +108,7 @@ def build(options: BuildOptions) -> BuildResult:
         logic_model,
         prose,
         progress,
+        loaded.topologies,
     )
     result.pages = sum(1 for name in outputs if name.endswith(".html"))
     result.files = len(outputs)
@@ -199,6 +200,7 @@ def _inputs_key(loaded: load.LoadedInput, package_keys: list[str], options: Buil
     parts += [f"{name}\0{text}" for name, text in sorted(loaded.templates.items())]
     parts += [part for name, data in sorted(loaded.static.items()) for part in (name, data)]
     parts += [part for name, text in sorted(loaded.content.items()) for part in (name, text)]
+    parts += [part for name, text in sorted(loaded.topologies.items()) for part in (name, text)]
     return digest("build", *parts)
 
 

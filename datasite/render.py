@@ -53,6 +53,7 @@ def render_site(
     logic: LogicModel | None = None,
     content: Content = NO_CONTENT,
     progress: dict[str, tuple[dict[str, Any], str]] | None = None,
+    topologies: dict[str, str] | None = None,
 ) -> Outputs:
     progress = progress or {}
     markdown = JapaneseMarkdown(content.glossary)  # one renderer for descriptions and prose pages
@@ -146,7 +147,7 @@ def render_site(
     if logic is not None:
         out.update(_logic_pages(logic, site, page, by_resource, progress))
     out.update(_content_pages(content, page, prose))
-    out.update(localgov_pages.render_localgov(site, page, by_resource))
+    out.update(localgov_pages.render_localgov(site, page, by_resource, topologies or {}))
     out["404.html"] = page("404.html", "404.html", "ページが見つかりません", "ページが見つかりません。", [])
     out.update(_discovery_files(site, out, options))
     for name, data in static.items():

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from datasite import load
 from tests.conftest import GOLDEN_DATA, run_cli, tree_digest
 
 
@@ -59,3 +60,17 @@ def test_parallel_build_equals_serial_build(tmp_path: Path, capsys: pytest.Captu
     build(capsys, data, tmp_path / "serial", "--no-cache", "--jobs", "1")
     build(capsys, data, tmp_path / "parallel", "--no-cache", "--jobs", "2")
     assert tree_digest(tmp_path / "serial") == tree_digest(tmp_path / "parallel")
+
+
+def test_a_change_of_the_map_boundaries_rebuilds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    boundaries = tmp_path / "topojson"
+    shutil.copytree(load.TOPOJSON_DIR, boundaries)
+    monkeypatch.setattr(load, "TOPOJSON_DIR", boundaries)
+    cache, site = str(tmp_path / "cache"), tmp_path / "site"
+    build(capsys, GOLDEN_DATA, site, "--cache", cache)
+    assert "nothing changed" in build(capsys, GOLDEN_DATA, site, "--cache", cache)
+    prefectures = boundaries / "s0001" / "prefectures.json"
+    prefectures.write_text(prefectures.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert "nothing changed" not in build(capsys, GOLDEN_DATA, site, "--cache", cache)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from datasite import load
+from datasite import load, maps
 
 
 def package(root: Path, path: str, content: bytes = b"a\n1\n") -> Path:
@@ -53,3 +53,25 @@ def test_templates_later_folders_override(tmp_path: Path) -> None:
     loaded = load.load(tmp_path / "none", [first, second])
     assert loaded.templates["base.html"] == "override"
     assert loaded.static == {"x.css": b"x"}
+
+
+def test_map_boundaries_are_read_here_as_text() -> None:
+    loaded = load.load(Path("no-such-data-folder"), [])
+    assert sorted(loaded.topologies) == sorted(b.path for b in maps.BOUNDARIES.values())
+    for path, text in loaded.topologies.items():
+        assert text == (load.TOPOJSON_DIR / path).read_text(encoding="utf-8")
+        assert json.loads(text)["type"] == "Topology", path
+
+
+def test_boundaries_come_from_the_given_folder(tmp_path: Path) -> None:
+    (tmp_path / "s0001").mkdir()
+    (tmp_path / "s0001" / "prefectures.json").write_text('{"type": "Topology"}', encoding="utf-8")
+    (tmp_path / "SOURCE.md").write_text("not a boundary", encoding="utf-8")
+    loaded = load.load(tmp_path / "none", [], topojson_dir=tmp_path)
+    assert loaded.topologies == {"s0001/prefectures.json": '{"type": "Topology"}'}
+    assert load.load(tmp_path / "none", [], topojson_dir=tmp_path / "missing").topologies == {}
+
+
+def test_maps_say_which_boundaries_were_not_loaded() -> None:
+    with pytest.raises(LookupError, match=r"reference/topojson/s0001/prefectures\.json"):
+        maps.categorical_map({}, "prefecture", {}, [("なし", "#ccc")], "なし", "題", "", "説明")
