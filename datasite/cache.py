@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterable
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -50,6 +51,16 @@ def digest(*parts: bytes | str) -> str:
         data = part.encode("utf-8") if isinstance(part, str) else part
         hasher.update(len(data).to_bytes(8, "big"))
         hasher.update(data)
+    return hasher.hexdigest()
+
+
+def files_digest(files: Iterable[tuple[str, bytes]]) -> str:
+    """One hash over files given as (relative POSIX path, bytes), in the order of their path parts:
+    the same for a site in memory as for the folder it is written to (see load.tree_digest)."""
+    hasher = hashlib.sha256()
+    for name, data in sorted(files, key=lambda item: item[0].split("/")):
+        hasher.update(name.encode("utf-8") + b"\0")
+        hasher.update(hashlib.sha256(data).digest())
     return hasher.hexdigest()
 
 

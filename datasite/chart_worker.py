@@ -1,18 +1,106 @@
-"""Runs in pool processes: turns a Vega-Lite spec (JSON text) into SVG text and PNG bytes.
+"""Chart jobs, run in worker processes: a spec (built with altair when not cached) becomes SVG and PNG.
 
-Kept free of the rest of the build so that spawned workers import only vl-convert.
+This module imports only vl-convert at the top, so that the build can start its workers before it
+imports its slower libraries; the workers import altair (through ``charts``) while they warm up.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
 
 import vl_convert
 
+Result = TypeVar("Result")
+ResultCo = TypeVar("ResultCo", covariant=True)
+Argument = TypeVar("Argument")
 
-def render_images(spec_json: str) -> tuple[str, bytes]:
-    spec = json.loads(spec_json)
-    svg: str = vl_convert.vegalite_to_svg(spec, format_locale="ja-JP")
+
+@dataclass(frozen=True)
+class ChartJob:
+    """Everything one chart's files depend on. ``spec_text`` is set when the spec is cached; otherwise
+    the worker builds it by calling ``charts.<builder>(*arguments)``."""
+
+    spec_text: str | None
+    builder: str
+    arguments: tuple[Any, ...]
+    with_png: bool = True
+
+
+ChartResult = tuple[str, str, bytes]  # spec text, SVG text, PNG bytes (empty when not asked for)
+
+
+def warm_up() -> None:
+    """Import altair and start vl-convert's JavaScript engine (together about 1 s, once per process)."""
+    from . import charts  # noqa: F401 (imported for its side effect: altair loaded before the first job)
+
+    vl_convert.vegalite_to_vega({"mark": "point"})
+
+
+def spec_text_of(spec: dict[str, Any]) -> str:
+    return json.dumps(spec, sort_keys=True, ensure_ascii=False)
+
+
+def run_job(job: ChartJob) -> ChartResult:
+    if job.spec_text is not None:
+        text = job.spec_text
+    else:
+        from . import charts
+
+        text = spec_text_of(getattr(charts, job.builder)(*job.arguments))
+    svg: str = vl_convert.vegalite_to_svg(json.loads(text), format_locale="ja-JP")
     # Rasterising the SVG already laid out is about three times faster than rendering the spec again.
-    png: bytes = vl_convert.svg_to_png(svg, scale=2)
-    return svg, png
+    png: bytes = vl_convert.svg_to_png(svg, scale=2) if job.with_png else b""
+    return text, svg, png
+
+
+class Pending(Protocol[ResultCo]):
+    def get(self) -> ResultCo: ...
+
+
+class _Deferred(Generic[Argument, Result]):
+    """A job run in this process, when its result is first asked for."""
+
+    def __init__(self, function: Callable[[Argument], Result], argument: Argument) -> None:
+        self._function, self._argument = function, argument
+        self._result: tuple[Result] | None = None
+
+    def get(self) -> Result:
+        if self._result is None:
+            self._result = (self._function(self._argument),)
+        return self._result[0]
+
+
+class ImageRenderer:
+    """Runs chart jobs in ``processes`` worker processes, or in this process when it is 0.
+
+    The workers start as soon as the renderer is made and warm up while the main process validates
+    and then renders the pages, which need no image. Every result depends only on its job: pooled
+    and serial output are identical.
+    """
+
+    def __init__(self, processes: int) -> None:
+        self._pool: Any = None
+        if processes > 0:
+            self._pool = multiprocessing.get_context("spawn").Pool(processes, initializer=warm_up)
+
+    def submit(self, job: ChartJob) -> Pending[ChartResult]:
+        if self._pool is None:
+            return _Deferred(run_job, job)
+        pending: Pending[ChartResult] = self._pool.apply_async(run_job, (job,))
+        return pending
+
+    def __enter__(self) -> ImageRenderer:
+        return self
+
+    def __exit__(self, error: type[BaseException] | None, *rest: object) -> None:
+        if self._pool is None:
+            return
+        if error is None:
+            self._pool.close()
+        else:  # a failed build does not wait for the workers' warm-up
+            self._pool.terminate()
+        self._pool.join()

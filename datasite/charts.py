@@ -8,18 +8,15 @@ browser can render under a strict Content-Security-Policy.
 from __future__ import annotations
 
 import json
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-import altair as alt
-
 from .cache import Cache, code_fingerprint, digest
-from .chart_worker import render_images
+from .chart_worker import ChartJob, ChartResult, ImageRenderer, Pending
+from .discovery import json_bytes
 from .model import Chart, Resource, Site
 
-FONT = "Hiragino Sans, Hiragino Kaku Gothic ProN, Noto Sans CJK JP, Meiryo, sans-serif"
+FONT = "Hiragino Sans, Hiragino Kaku Gothic ProN, Meiryo, Yu Gothic, IPAexGothic, Noto Sans CJK JP, sans-serif"
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
 WIDTH = 560
@@ -27,82 +24,132 @@ HEIGHT = 300
 BAR_STEP = 18
 LONG_LABEL = 8
 LABEL_LIMIT = 320
-POOL_THRESHOLD = 6  # below this, starting worker processes costs more than it saves
 
 
 @dataclass(frozen=True)
 class RenderedChart:
+    """A declared chart as pages refer to it. Its files (spec, SVG, PNG) are made by ChartFiles."""
+
     package: str
     resource: str
     chart: Chart
-    spec: dict[str, Any]
-    svg: str
-    png: bytes
 
     @property
     def slug(self) -> str:
         return f"{self.resource}-{self.chart.name}"
 
 
-def render_charts(site: Site, cache: Cache, workers: int = 1) -> list[RenderedChart]:
-    """Specs for every declared chart, with their images from the cache or rendered anew.
+@dataclass(frozen=True)
+class ProgressChart:
+    """An indicator's actual value against its target, drawn on the indicator's page."""
 
-    With ``workers`` > 1 and enough charts to pay for the start-up, images are rendered in a
-    process pool; results are identical to a serial run because each image depends only on its spec.
-    """
-    jobs = [
-        (resource, chart, cached_spec(resource, chart, cache))
-        for resource in site.resources
-        for chart in resource.charts
-    ]
-    texts = [json.dumps(spec, sort_keys=True, ensure_ascii=False) for _, _, spec in jobs]
-    keys = [digest("chart-images", code_fingerprint(), text) for text in texts]
-    images: dict[str, tuple[str, bytes]] = {}
-    for key in keys:
-        cached = _cached_images(cache, key)
-        if cached is not None:
-            images[key] = cached
-    missing = sorted({(key, text) for key, text in zip(keys, texts, strict=True) if key not in images})
-    if workers > 1 and len(missing) >= POOL_THRESHOLD:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            rendered = list(pool.map(render_images, [text for _, text in missing]))
-    else:
-        rendered = [render_images(text) for _, text in missing]
-    for (key, _), (svg, png) in zip(missing, rendered, strict=True):
-        images[key] = (svg, png)
-        cache.put("charts", key + ".svg", svg.encode("utf-8"))
-        cache.put("charts", key + ".png", png)
-    return [
-        RenderedChart(resource.package, resource.name, chart, spec, _label_svg(images[key][0], chart), images[key][1])
-        for (resource, chart, spec), key in zip(jobs, keys, strict=True)
-    ]
+    indicator: str
+    title: str
+    unit: str
+    actual_label: str
+    actual: float
+    target_label: str
+    target: float
+
+    @property
+    def path(self) -> str:
+        return f"charts/indicators/{self.indicator}-progress"
 
 
-def cached_spec(resource: Resource, chart: Chart, cache: Cache) -> dict[str, Any]:
-    """The chart's spec, reused while its table and declaration are unchanged (altair is slow to build specs)."""
-    key = digest(
-        "chart-spec",
-        code_fingerprint(),
-        resource.package,
-        resource.name,
-        resource.text,
-        repr(resource.fields),
-        repr(chart),
-    )
-    cached = cache.get("specs", key)
-    if cached is not None:
-        spec: dict[str, Any] = json.loads(cached)
-        return spec
-    spec = chart_spec(resource, chart)
-    cache.put("specs", key, json.dumps(spec, sort_keys=True, ensure_ascii=False).encode("utf-8"))
-    return spec
+@dataclass(frozen=True)
+class _Planned:
+    path: str  # the files' path without the extension
+    title: str
+    description: str
+    spec_key: str
+    spec_cached: bool
+    images_key: str | None  # known when the spec is cached
+    with_png: bool
+    pending: Pending[ChartResult] | None  # None: everything came from the cache
+    cached: ChartResult | None
 
 
-def progress_chart(
-    key: str, title: str, unit: str, actual_label: str, actual: float, target_label: str, target: float, cache: Cache
-) -> tuple[dict[str, Any], str]:
+class ChartFiles:
+    """Chart files being made in worker processes while the pages render; ``collect`` waits for them."""
+
+    def __init__(self, cache: Cache, planned: list[_Planned]) -> None:
+        self._cache = cache
+        self._planned = planned
+
+    def collect(self) -> dict[str, bytes]:
+        files: dict[str, bytes] = {}
+        for item in self._planned:
+            text, svg, png = item.cached if item.pending is None else item.pending.get()  # type: ignore[misc]
+            if item.pending is not None:
+                if not item.spec_cached:
+                    self._cache.put("specs", item.spec_key, text.encode("utf-8"))
+                key = item.images_key or _images_key(text)
+                self._cache.put("charts", key + ".svg", svg.encode("utf-8"))
+                self._cache.put("charts", key + ".png", png)
+            files[f"{item.path}.svg"] = _label_svg(svg, item.title, item.description).encode("utf-8")
+            if item.with_png:
+                files[f"{item.path}.png"] = png
+            files[f"{item.path}.vl.json"] = json_bytes(json.loads(text))
+        return files
+
+
+def start_charts(
+    site: Site, progress: list[ProgressChart], cache: Cache, renderer: ImageRenderer
+) -> tuple[list[RenderedChart], ChartFiles]:
+    """Every declared chart, for the pages, and its files, from the cache or started in the workers."""
+    refs: list[RenderedChart] = []
+    planned: list[_Planned] = []
+    for resource in site.resources:
+        for chart in resource.charts:
+            ref = RenderedChart(resource.package, resource.name, chart)
+            refs.append(ref)
+            job = ChartJob(None, "chart_spec", (resource, chart))
+            key = digest(
+                "chart-spec",
+                code_fingerprint(),
+                resource.package,
+                resource.name,
+                resource.text,
+                repr(resource.fields),
+                repr(chart),
+            )
+            path = f"charts/{ref.package}/{ref.slug}"
+            planned.append(_plan(path, chart.title, chart.description, key, job, cache, renderer))
+    for item in progress:
+        arguments = (item.title, item.unit, item.actual_label, item.actual, item.target_label, item.target)
+        job = ChartJob(None, "progress_spec", arguments, with_png=False)
+        key = digest("progress-spec", code_fingerprint(), repr(arguments))
+        description = f"{item.actual_label}と{item.target_label}"
+        planned.append(_plan(item.path, item.title, description, key, job, cache, renderer))
+    return refs, ChartFiles(cache, planned)
+
+
+def _plan(
+    path: str, title: str, description: str, spec_key: str, job: ChartJob, cache: Cache, renderer: ImageRenderer
+) -> _Planned:
+    spec = cache.get("specs", spec_key)
+    if spec is None:  # the worker builds the spec too (altair is slow to import and to build specs)
+        return _Planned(path, title, description, spec_key, False, None, job.with_png, renderer.submit(job), None)
+    text = spec.decode("utf-8")
+    images_key = _images_key(text)
+    svg, png = cache.get("charts", images_key + ".svg"), cache.get("charts", images_key + ".png")
+    if svg is not None and png is not None:
+        cached = (text, svg.decode("utf-8"), png)
+        return _Planned(path, title, description, spec_key, True, images_key, job.with_png, None, cached)
+    pending = renderer.submit(ChartJob(text, job.builder, (), job.with_png))
+    return _Planned(path, title, description, spec_key, True, images_key, job.with_png, pending, None)
+
+
+def _images_key(spec_text: str) -> str:
+    return digest("chart-images", code_fingerprint(), spec_text)
+
+
+def progress_spec(
+    title: str, unit: str, actual_label: str, actual: float, target_label: str, target: float
+) -> dict[str, Any]:
     """A bar for the actual value and a rule for the target: how far an indicator is from its target."""
+    import altair as alt
+
     values = [{"label": actual_label, "value": actual}]
     bar = alt.Chart(alt.Data(values=values)).mark_bar(color=PALETTE[0], size=36)  # type: ignore[no-untyped-call]
     encode = {
@@ -123,25 +170,12 @@ def progress_chart(
         .configure_view(stroke=None)
     )
     spec: dict[str, Any] = json.loads(json.dumps(layered.to_dict(validate=True), sort_keys=True, ensure_ascii=False))
-    text_json = json.dumps(spec, sort_keys=True, ensure_ascii=False)
-    digest_key = digest("progress", code_fingerprint(), key, text_json)
-    cached = _cached_images(cache, digest_key)
-    svg = cached[0] if cached else render_images(text_json)[0]
-    if cached is None:
-        cache.put("charts", digest_key + ".svg", svg.encode("utf-8"))
-        cache.put("charts", digest_key + ".png", b"")
-    return spec, svg
-
-
-def _cached_images(cache: Cache, key: str) -> tuple[str, bytes] | None:
-    svg = cache.get("charts", key + ".svg")
-    png = cache.get("charts", key + ".png")
-    if svg is None or png is None:
-        return None
-    return svg.decode("utf-8"), png
+    return spec
 
 
 def chart_spec(resource: Resource, chart: Chart) -> dict[str, Any]:
+    import altair as alt
+
     rows = [
         row
         for row in resource.rows
@@ -247,10 +281,10 @@ def _json_value(value: Any) -> Any:
     return str(value)
 
 
-def _label_svg(svg: str, chart: Chart) -> str:
+def _label_svg(svg: str, title: str, description: str) -> str:
     """Give the standalone SVG a role and a Japanese accessible name."""
     from html import escape
 
     head, sep, rest = svg.partition(">")
-    title = f"<title>{escape(chart.title)}: {escape(chart.description)}</title>"
-    return f'{head} role="img" aria-label="{escape(chart.title, quote=True)}"{sep}{title}{rest}'
+    element = f"<title>{escape(title)}: {escape(description)}</title>"
+    return f'{head} role="img" aria-label="{escape(title, quote=True)}"{sep}{element}{rest}'

@@ -8,7 +8,6 @@ The map boundaries in ``reference/topojson/`` are read here too, as text, for ``
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -16,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .cache import files_digest
 from .errors import Problem
 
 DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -169,8 +169,5 @@ def tree_digest(folder: Path) -> str:
     """One hash over every file's path and bytes under ``folder`` ("" when it does not exist)."""
     if not folder.is_dir():
         return ""
-    hasher = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        hasher.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
-        hasher.update(hashlib.sha256(path.read_bytes()).digest())
-    return hasher.hexdigest()
+    files = (p for p in folder.rglob("*") if p.is_file())
+    return files_digest((path.relative_to(folder).as_posix(), path.read_bytes()) for path in files)

@@ -11,14 +11,15 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import load
-from .cache import Cache, code_fingerprint, digest
+from .cache import Cache, code_fingerprint, digest, files_digest
 from .errors import BuildError, Problem, errors_of
 
 if TYPE_CHECKING:
-    from . import logic, validate
+    from . import charts, logic, validate
+    from .chart_worker import ImageRenderer
 
 # The later stages (frictionless, altair, jinja2, vl-convert) are imported inside build(), after the
 # check for an unchanged site: a rebuild with nothing to do then costs only the start-up of Python.
@@ -73,6 +74,27 @@ def build(options: BuildOptions) -> BuildResult:
         clock.lap("load")
         return result
     clock.lap("load")
+    from .chart_worker import ImageRenderer
+
+    # Chart workers start now, so that their start-up (about 1 s each) overlaps validation. Only the
+    # charts of new or changed packages can need drawing: the others' images are in the cache.
+    changed = [p for p, key in zip(loaded.packages, package_keys, strict=True) if cache.get("packages", key) is None]
+    charts_to_draw = sum(_declared_charts(package) for package in changed)
+    processes = 0 if options.workers < 2 or options.check_only else min(options.workers, charts_to_draw)
+    with ImageRenderer(processes) as renderer:
+        return _build_stages(options, loaded, package_keys, inputs, cache, renderer, result, clock)
+
+
+def _build_stages(
+    options: BuildOptions,
+    loaded: load.LoadedInput,
+    package_keys: list[str],
+    inputs: str,
+    cache: Cache,
+    renderer: ImageRenderer,
+    result: BuildResult,
+    clock: _Clock,
+) -> BuildResult:
     from . import charts, content, logic, model, render, review, write
 
     valid, problems = _validate(loaded.packages, package_keys, cache, options.workers)
@@ -94,8 +116,8 @@ def build(options: BuildOptions) -> BuildResult:
     clock.lap("model")
     if options.check_only:
         return result
-    rendered = charts.render_charts(site, cache, options.workers)
-    progress = _progress_charts(logic_model, cache) if logic_model is not None else {}
+    progress = _progress_charts(logic_model) if logic_model is not None else []
+    rendered, chart_files = charts.start_charts(site, progress, cache, renderer)
     result.charts = len(rendered) + len(progress)
     clock.lap("charts")
     outputs = render.render_site(
@@ -103,43 +125,48 @@ def build(options: BuildOptions) -> BuildResult:
         rendered,
         loaded.templates,
         loaded.static,
-        _vega_bundle(cache),
-        render.RenderOptions(built_on=_built_on(options.source_date_epoch), base_url=options.base_url),
+        render.RenderOptions(
+            built_on=_built_on(options.source_date_epoch),
+            base_url=options.base_url,
+            compiled_templates=render.CompiledTemplates(cache),
+        ),
         logic_model,
         prose,
-        progress,
         loaded.topologies,
     )
+    clock.lap("render")
+    outputs.update(chart_files.collect())  # the images were made in the workers while the pages rendered
+    clock.lap("images")
     result.pages = sum(1 for name in outputs if name.endswith(".html"))
     result.files = len(outputs)
-    clock.lap("render")
     write.write_site(outputs, options.out_dir)
     clock.lap("write")
-    cache.put("builds", inputs, _remember(result, load.tree_digest(options.out_dir)))
+    cache.put("builds", inputs, _remember(result, files_digest(outputs.items())))
     return result
 
 
-def _progress_charts(logic_model: logic.LogicModel, cache: Cache) -> dict[str, tuple[dict[str, Any], str]]:
+def _progress_charts(logic_model: logic.LogicModel) -> list[charts.ProgressChart]:
     """For each indicator with a target: its actual (baseline) value against the target line."""
     from . import charts
 
-    out: dict[str, tuple[dict[str, Any], str]] = {}
+    progress: list[charts.ProgressChart] = []
     for indicator in logic_model.indicators:
         if indicator.baseline_value is None or indicator.target_value is None:
             continue
         actual = f"実績（{indicator.baseline_date}時点）" if indicator.baseline_date else "実績"
         target = f"目標（{indicator.target_fiscal_year}年度）" if indicator.target_fiscal_year else "目標"
-        out[indicator.id] = charts.progress_chart(
-            indicator.id,
-            indicator.name,
-            indicator.unit,
-            actual,
-            indicator.baseline_value,
-            target,
-            indicator.target_value,
-            cache,
+        progress.append(
+            charts.ProgressChart(
+                indicator.id,
+                indicator.name,
+                indicator.unit,
+                actual,
+                indicator.baseline_value,
+                target,
+                indicator.target_value,
+            )
         )
-    return out
+    return progress
 
 
 def review_problems(logic_model: logic.LogicModel, valid: list[validate.ValidPackage]) -> list[Problem]:
@@ -187,6 +214,15 @@ def _validate(
     return valid, problems
 
 
+def _declared_charts(package: load.RawPackage) -> int:
+    """How many charts the package's descriptor declares (0 for anything malformed: validation says why)."""
+    resources = package.descriptor.get("resources")
+    if not isinstance(resources, list):
+        return 0
+    declared = (resource.get("charts") for resource in resources if isinstance(resource, dict))
+    return sum(len(charts) for charts in declared if isinstance(charts, list))
+
+
 def _package_key(package: load.RawPackage) -> str:
     resources = [part for raw in package.resources for part in (raw.declared_path, raw.display_path, raw.data)]
     descriptor = json.dumps(package.descriptor, sort_keys=True, ensure_ascii=False)
@@ -224,18 +260,6 @@ def _remember(result: BuildResult, site_digest: str) -> bytes:
     summary["warnings"] = [asdict(problem) for problem in result.warnings]
     summary["site"] = site_digest
     return json.dumps(summary, sort_keys=True, ensure_ascii=False).encode("utf-8")
-
-
-def _vega_bundle(cache: Cache) -> str:
-    import vl_convert
-
-    key = digest("vega-bundle", code_fingerprint())
-    cached = cache.get("assets", key)
-    if cached is not None:
-        return cached.decode("utf-8")
-    bundle: str = vl_convert.javascript_bundle()  # type: ignore[call-arg]
-    cache.put("assets", key, bundle.encode("utf-8"))
-    return bundle
 
 
 def default_workers() -> int:

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
-from jinja2 import DictLoader, Environment, StrictUndefined, pass_context
+from jinja2 import BytecodeCache, DictLoader, Environment, StrictUndefined, pass_context
+from jinja2.bccache import Bucket
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from . import discovery, localgov_pages, review
+from . import discovery, localgov_pages, pagination, review
+from .cache import Cache, code_fingerprint, digest
 from .charts import RenderedChart
 from .content import MARKER_PATTERN, Content, Directive, JapaneseMarkdown, Page, Term
 from .logic import LogicModel
@@ -41,6 +43,25 @@ POLICY_AREA_NUMBERS = (1, 2, 3)  # always shown; the others only when they hold 
 class RenderOptions:
     built_on: str | None = None  # a date from SOURCE_DATE_EPOCH; no wall clock otherwise
     base_url: str | None = None  # where the site is published, for sitemap.xml and absolute links
+    compiled_templates: BytecodeCache | None = None  # compiling the templates is ~0.7 s of every build
+
+
+class CompiledTemplates(BytecodeCache):
+    """Compiled templates kept in the build's cache, keyed by their source and the build's code."""
+
+    def __init__(self, cache: Cache) -> None:
+        self.cache = cache
+
+    def _key(self, bucket: Bucket) -> str:
+        return digest("jinja", code_fingerprint(), bucket.key, bucket.checksum)
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        data = self.cache.get("templates", self._key(bucket))
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.cache.put("templates", self._key(bucket), bucket.bytecode_to_string())
 
 
 def render_site(
@@ -48,16 +69,13 @@ def render_site(
     charts: list[RenderedChart],
     templates: dict[str, str],
     static: dict[str, bytes],
-    vega_bundle: str,
     options: RenderOptions,
     logic: LogicModel | None = None,
     content: Content = NO_CONTENT,
-    progress: dict[str, tuple[dict[str, Any], str]] | None = None,
     topologies: dict[str, str] | None = None,
 ) -> Outputs:
-    progress = progress or {}
     markdown = JapaneseMarkdown(content.glossary)  # one renderer for descriptions and prose pages
-    env = make_environment(templates, markdown)
+    env = make_environment(templates, markdown, options.compiled_templates)
     by_resource: dict[tuple[str, str], list[RenderedChart]] = {}
     for rendered in charts:
         by_resource.setdefault((rendered.package, rendered.resource), []).append(rendered)
@@ -96,20 +114,7 @@ def render_site(
     )
 
     for area in areas:
-        packages = site.packages_in(area)
-        path = f"areas/{area.slug}/index.html"
-        out[path] = page(
-            "area.html",
-            path,
-            area.title,
-            f"{area.title}に関する数値データとグラフ。",
-            [("トップ", "index.html"), (area.title, None)],
-            area=area,
-            packages=packages,
-            charts_by_resource=by_resource,
-            og_chart=_first_chart(packages, by_resource),
-            has_charts=any(r.charts for p in packages for r in p.resources),
-        )
+        out.update(_area_pages(area, site.packages_in(area), page, macros, by_resource))
     groups = [{"area": area, "packages": site.packages_in(area)} for area in areas]
     out["datasets/index.html"] = page(
         "datasets.html",
@@ -123,42 +128,50 @@ def render_site(
     for package in site.packages:
         area = _area(package.policy_area)
         path = f"datasets/{package.name}/index.html"
-        out[path] = page(
-            "dataset.html",
-            path,
-            package.title,
-            _plain(package.description)[:160] or package.title,
-            [("トップ", "index.html"), ("データ一覧", "datasets/index.html"), (package.title, None)],
-            package=package,
-            area=area,
-            charts_by_resource=by_resource,
-            citation=citation(package),
-            og_chart=_first_chart([package], by_resource),
-            changelog=discovery.changelog(package),
-            jsonld=discovery.dataset_jsonld(package, options.base_url or "../../", SITE_TITLE),
-            has_charts=any(r.charts for r in package.resources),
-        )
+        context = {
+            "package": package,
+            "area": area,
+            "charts_by_resource": by_resource,
+            "citation": citation(package),
+            "changelog": discovery.changelog(package),
+            "jsonld": discovery.dataset_jsonld(package, options.base_url or "../../", SITE_TITLE),
+        }
+        for preview_rows in DATASET_PREVIEW_ROWS:
+            # Tables longer than the preview are in full in the CSV: fewer preview rows keep a big page light.
+            out[path] = page(
+                "dataset.html",
+                path,
+                package.title,
+                _plain(package.description)[:160] or package.title,
+                [("トップ", "index.html"), ("データ一覧", "datasets/index.html"), (package.title, None)],
+                preview_rows=preview_rows,
+                og_chart=_first_chart([package], by_resource),
+                has_charts=any(r.charts for r in package.resources),
+                **context,
+            )
+            if len(out[path]) <= PAGE_BUDGET:
+                break
         out.update(_downloads(package))
-    for rendered in charts:
-        base = f"charts/{rendered.package}/{rendered.slug}"
-        out[f"{base}.svg"] = rendered.svg.encode("utf-8")
-        out[f"{base}.png"] = rendered.png
-        out[f"{base}.vl.json"] = discovery.json_bytes(rendered.spec)
     if logic is not None:
-        out.update(_logic_pages(logic, site, page, by_resource, progress))
+        out.update(_logic_pages(logic, site, page, by_resource))
     out.update(_content_pages(content, page, prose))
     out.update(localgov_pages.render_localgov(site, page, by_resource, topologies or {}))
     out["404.html"] = page("404.html", "404.html", "ページが見つかりません", "ページが見つかりません。", [])
     out.update(_discovery_files(site, out, options))
     for name, data in static.items():
         out[f"assets/{name}"] = data
-    out["assets/vega.js"] = vega_bundle.encode("utf-8")
     return out
 
 
-def make_environment(templates: dict[str, str], markdown: JapaneseMarkdown | None = None) -> Environment:
+def make_environment(
+    templates: dict[str, str], markdown: JapaneseMarkdown | None = None, compiled: BytecodeCache | None = None
+) -> Environment:
     env = Environment(
-        loader=DictLoader(templates), autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True
+        loader=DictLoader(templates),
+        autoescape=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        bytecode_cache=compiled,
     )
     markdown = markdown or JapaneseMarkdown()
 
@@ -178,6 +191,41 @@ def make_environment(templates: dict[str, str], markdown: JapaneseMarkdown | Non
     env.filters["fiscal_year"] = fiscal_year_label
     env.filters["evidence_href"] = evidence_href
     return env
+
+
+PAGE_BUDGET = 96 * 1024  # bytes of HTML a page should stay under
+DATASET_PREVIEW_ROWS = (20, 10, 5)  # table preview rows on a dataset page, fewer while the page is over budget
+AREA_PAGE_BUDGET = 86 * 1024  # bytes of dataset sections per area page: with the frame (~10 KB) under PAGE_BUDGET
+
+
+def _area_pages(
+    area: Area,
+    packages: list[Package],
+    page: Callable[..., bytes],
+    macros: Any,
+    by_resource: dict[tuple[str, str], list[RenderedChart]],
+) -> Outputs:
+    """An area's datasets with their charts and tables, over as many pages as keep each page light."""
+    root = "../../"
+    sections = [(package, Markup(macros.area_package(package, by_resource, root))) for package in packages]
+    chunks = pagination.chunk_by_size(sections, lambda section: len(section[1].encode("utf-8")), AREA_PAGE_BUDGET)
+    out: Outputs = {}
+    for chunk, pages in zip(chunks, pagination.paginations(len(chunks)), strict=True):
+        path = f"areas/{area.slug}/{pagination.page_file(pages.number)}"
+        on_page = [package for package, _ in chunk]
+        out[path] = page(
+            "area.html",
+            path,
+            area.title + pages.label,
+            f"{area.title}に関する数値データとグラフ。{pages.label}",
+            [("トップ", "index.html"), (area.title, None)],
+            area=area,
+            sections=chunk,
+            pagination=pages,
+            og_chart=_first_chart(on_page, by_resource),
+            has_charts=any(r.charts for p in on_page for r in p.resources),
+        )
+    return out
 
 
 def _page_renderer(env: Environment, site: Site, options: RenderOptions) -> Callable[..., bytes]:
@@ -322,7 +370,6 @@ def _logic_pages(
     site: Site,
     page: Callable[..., bytes],
     by_resource: dict[tuple[str, str], list[RenderedChart]],
-    progress: dict[str, tuple[dict[str, Any], str]],
 ) -> Outputs:
     out: Outputs = {}
     home = ("トップ", "index.html")
@@ -356,10 +403,6 @@ def _logic_pages(
     packages = {p.name: p for p in site.packages}
     for indicator in logic.indicators:
         path = f"indicators/{indicator.id}.html"
-        if indicator.id in progress:
-            spec, svg = progress[indicator.id]
-            out[f"charts/indicators/{indicator.id}-progress.svg"] = svg.encode("utf-8")
-            out[f"charts/indicators/{indicator.id}-progress.vl.json"] = discovery.json_bytes(spec)
         out[path] = page(
             "indicator.html",
             path,

@@ -12,7 +12,7 @@ EXPECTED = FIXTURES / "golden" / "expected"
 # Rendered images depend on the machine's font rasteriser, and the Vega bundle on vl-convert:
 # their presence is compared, their bytes are covered by the determinism test.
 BINARY_SUFFIXES = (".png", ".svg")
-OPAQUE = {"assets/vega.js"}
+OPAQUE = {"assets/vendor/vega.js"}
 LISTING = "_files.txt"
 
 

@@ -1,0 +1,78 @@
+"""Splitting long listings into pages that stay light (each page's HTML under about 100 KB).
+
+Pages of one listing are named ``index.html``, ``page-2.html``, ``page-3.html`` … in the same folder,
+so every link between them is a plain relative file name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+Item = TypeVar("Item")
+
+
+@dataclass(frozen=True)
+class PageLink:
+    number: int
+    href: str  # relative to any page of the same listing
+    current: bool
+
+
+@dataclass(frozen=True)
+class Pagination:
+    number: int
+    count: int
+    links: tuple[PageLink, ...]
+
+    @property
+    def previous(self) -> PageLink | None:
+        return self.links[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next(self) -> PageLink | None:
+        return self.links[self.number] if self.number < self.count else None
+
+    @property
+    def label(self) -> str:
+        """「（2/5ページ）」 for titles and headings; empty when there is only one page."""
+        return f"（{self.number}/{self.count}ページ）" if self.count > 1 else ""
+
+
+def page_file(number: int) -> str:
+    return "index.html" if number == 1 else f"page-{number}.html"
+
+
+def paginations(count: int) -> list[Pagination]:
+    """One Pagination per page of a listing with ``count`` pages (at least one)."""
+    count = max(count, 1)
+    result = []
+    for number in range(1, count + 1):
+        links = tuple(PageLink(n, page_file(n), n == number) for n in range(1, count + 1))
+        result.append(Pagination(number, count, links))
+    return result
+
+
+def chunk_by_size(items: Sequence[Item], size: Callable[[Item], int], budget: int) -> list[list[Item]]:
+    """Consecutive items grouped so that each group's total size stays within ``budget``.
+
+    Order is kept. An item larger than the budget gets a group of its own. No items: one empty group.
+    """
+    chunks: list[list[Item]] = [[]]
+    used = 0
+    for item in items:
+        weight = size(item)
+        if chunks[-1] and used + weight > budget:
+            chunks.append([])
+            used = 0
+        chunks[-1].append(item)
+        used += weight
+    return chunks
+
+
+def chunk_by_count(items: Sequence[Item], per_page: int) -> list[list[Item]]:
+    """At most ``per_page`` items per group, in order. No items: one empty group."""
+    if not items:
+        return [[]]
+    return [list(items[start : start + per_page]) for start in range(0, len(items), per_page)]

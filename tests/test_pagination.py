@@ -1,0 +1,92 @@
+"""Long listings are split into light pages that link to each other."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from datasite import cli, pagination
+from tests.conftest import GOLDEN_DATA
+
+PAGE_LIMIT = 100 * 1024
+
+
+def test_chunk_by_size_keeps_order_and_budget() -> None:
+    chunks = pagination.chunk_by_size([5, 5, 5, 9, 1, 20, 2], lambda n: n, 10)
+    assert chunks == [[5, 5], [5], [9, 1], [20], [2]]
+    assert pagination.chunk_by_size([], lambda n: n, 10) == [[]]
+
+
+def test_chunk_by_count() -> None:
+    assert pagination.chunk_by_count(list(range(5)), 2) == [[0, 1], [2, 3], [4]]
+    assert pagination.chunk_by_count([], 3) == [[]]
+
+
+def test_paginations_link_every_page_and_mark_the_current_one() -> None:
+    pages = pagination.paginations(3)
+    assert [p.label for p in pages] == ["（1/3ページ）", "（2/3ページ）", "（3/3ページ）"]
+    assert [link.href for link in pages[1].links] == ["index.html", "page-2.html", "page-3.html"]
+    assert [link.current for link in pages[1].links] == [False, True, False]
+    assert pages[0].previous is None and pages[0].next == pages[0].links[1]
+    assert pages[2].next is None and pages[2].previous == pages[2].links[1]
+    assert pagination.paginations(1)[0].label == ""
+
+
+@pytest.fixture(scope="module")
+def crowded_area(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Forty copies of the golden package in one policy area: far more than one light page holds."""
+    root = tmp_path_factory.mktemp("crowded")
+    data = root / "data"
+    source = GOLDEN_DATA / "sample-consultations"
+    for index in range(40):
+        name = f"sample-{index:02d}"
+        shutil.copytree(source, data / name)
+        descriptor_path = data / name / "datapackage.json"
+        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+        descriptor["name"] = name
+        descriptor["title"] = f"見本データ{index:02d}"
+        descriptor_path.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    out = root / "site"
+    assert cli.main(["--data", str(data), "--out", str(out), "--no-cache"]) == 0
+    return out
+
+
+def test_a_crowded_area_is_split_into_light_linked_pages(crowded_area: Path) -> None:
+    folder = crowded_area / "areas" / "hikikomori"
+    pages = sorted(folder.glob("*.html"), key=lambda p: (p.name != "index.html", len(p.name), p.name))
+    assert len(pages) > 1
+    seen: list[str] = []
+    for number, page in enumerate(pages, start=1):
+        html = page.read_text(encoding="utf-8")
+        assert len(html.encode("utf-8")) <= PAGE_LIMIT, page.name
+        assert f"（{number}/{len(pages)}ページ）" in html
+        current = re.findall(r'<a href="([^"]+)" aria-current="page">', html)
+        assert current == [page.name, page.name]  # the top and the bottom navigation
+        for href in set(re.findall(r'<nav class="pagination"[^>]*>.*?</nav>', html, re.S)):
+            for target in re.findall(r'href="([^"]+)"', href):
+                assert (folder / target).is_file(), target
+        seen += re.findall(r'<h2 id="p-(sample-\d\d)">', html)
+    assert sorted(seen) == [f"sample-{i:02d}" for i in range(40)]  # every dataset exactly once, in order
+    assert seen == sorted(seen)
+
+
+def test_no_page_of_the_real_site_is_over_100_kb(real_site: Path) -> None:
+    heavy = {
+        page.relative_to(real_site).as_posix(): page.stat().st_size
+        for page in real_site.rglob("*.html")
+        if page.stat().st_size > PAGE_LIMIT
+    }
+    assert heavy == {}
+
+
+def test_a_big_dataset_page_shows_fewer_preview_rows(real_site: Path) -> None:
+    # datasets/policy holds nine long-text tables: its previews shrink so that the page stays light.
+    html = (real_site / "datasets" / "policy" / "index.html").read_text(encoding="utf-8")
+    shown = {int(n) for n in re.findall(r"先頭(\d+)行を表示しています", html)}
+    assert shown and max(shown) < 20
+    small = (real_site / "datasets" / "hikikomori-consultations" / "index.html").read_text(encoding="utf-8")
+    assert all(int(n) == 20 for n in re.findall(r"先頭(\d+)行を表示しています", small))
