@@ -1,11 +1,18 @@
 """The pages of the local-government part of the site: one per government, the index and its search
-data, the peer-group pages and the maps of linked tables."""
+data, the peer-group pages and the maps of linked tables.
+
+A long list of governments (a peer group, the governments a map's table lists) is split into pages of
+200, which keeps every page well under 100 KB: ``type-city.html`` (with the summary),
+then ``type-city-page-2.html``, ``type-city-page-3.html`` … side by side, linked by plain file names.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any
+import posixpath
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from . import maps
 from .charts import RenderedChart
@@ -22,6 +29,74 @@ HOME = ("トップ", "index.html")
 INDEX = ("自治体のページ", "local-governments/index.html")
 GROUPS_INDEX = (OWN_GROUPS, "local-governments/groups/index.html")
 MAPS_INDEX = ("地図", "maps/index.html")
+# Governments per page of a long list: a peer group's row is about 170 bytes (about 35 KB a page), a map's
+# listed government about 100 bytes plus its values.
+GROUP_PAGE_SIZE = 200
+MAP_LISTING_PAGE_SIZE = 200
+
+Item = TypeVar("Item")
+
+
+@dataclass(frozen=True)
+class PageLink:
+    number: int
+    href: str  # the page's file name: the pages of one listing sit side by side in one folder
+    current: bool
+
+
+@dataclass(frozen=True)
+class Listing(Generic[Item]):
+    """One page of a list of governments split into pages, with the links to every page of the list."""
+
+    path: str  # where this page is written
+    number: int
+    items: Sequence[Item]
+    start: int  # position of the page's first item in the whole list, from 1
+    total: int  # items in the whole list
+    links: tuple[PageLink, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.links)
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.items) - 1
+
+    @property
+    def previous(self) -> PageLink | None:
+        return self.links[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next(self) -> PageLink | None:
+        return self.links[self.number] if self.number < self.count else None
+
+    @property
+    def label(self) -> str:
+        """「（2/4ページ）」 for the title and heading; empty when the list fits on one page."""
+        return f"（{self.number}/{self.count}ページ）" if self.count > 1 else ""
+
+    @property
+    def crumb(self) -> str:
+        return f"{self.number}/{self.count}ページ"
+
+
+def listing_pages(path: str, items: Sequence[Item], per_page: int) -> list[Listing[Item]]:
+    """``items`` in pages of ``per_page``: the first page is ``path`` itself, the next ``<stem>-page-2.html`` …
+    An empty list still gets its one page."""
+    starts = range(0, len(items), per_page) if items else range(1)
+    paths = [path if n == 1 else f"{path.removesuffix('.html')}-page-{n}.html" for n in range(1, len(starts) + 1)]
+    return [
+        Listing(
+            path=paths[index],
+            number=index + 1,
+            items=items[start : start + per_page],
+            start=start + 1,
+            total=len(items),
+            links=tuple(PageLink(n + 1, posixpath.basename(p), n == index) for n, p in enumerate(paths)),
+        )
+        for index, start in enumerate(starts)
+    ]
 
 
 def render_localgov(
@@ -135,22 +210,27 @@ def _group_pages(data: LocalGov, page: Page) -> Outputs:
             for link, _, view in columns
         ]
         label = group.band.document_label if group.band is not None else None
-        out[group.href] = page(
-            "localgov_group.html",
-            group.href,
-            f"{group.title}（{OWN_GROUPS}）",
-            f"{group.title}の{len(members)}団体の一覧（{OWN_GROUPS}）。",
-            _crumbs(INDEX, GROUPS_INDEX, (group.title, None)),
-            group=group,
-            members=members,
-            columns=columns,
-            summaries=summaries,
-            benchmarks=[(b, b.by_band.get(label) if label else None) for b in data.benchmarks] if label else [],
-            band_label=label,
-            show_fiscal=any(m.fiscal is not None for m in members),
-            own_groups=OWN_GROUPS,
-            fmt=format_number,
-        )
+        for listing in listing_pages(group.href, members, GROUP_PAGE_SIZE):
+            crumbs = (
+                [(group.title, None)] if listing.number == 1 else [(group.title, group.href), (listing.crumb, None)]
+            )
+            out[listing.path] = page(
+                "localgov_group.html",
+                listing.path,
+                f"{group.title}（{OWN_GROUPS}）{listing.label}",
+                f"{group.title}の{len(members)}団体の一覧（{OWN_GROUPS}）{listing.label}。",
+                _crumbs(INDEX, GROUPS_INDEX, *crumbs),
+                group=group,
+                members=members,
+                listing=listing,
+                columns=columns,
+                summaries=summaries,
+                benchmarks=[(b, b.by_band.get(label) if label else None) for b in data.benchmarks] if label else [],
+                band_label=label,
+                show_fiscal=any(m.fiscal is not None for m in members),
+                own_groups=OWN_GROUPS,
+                fmt=format_number,
+            )
     return out
 
 
@@ -173,18 +253,24 @@ def _maps(data: LocalGov, page: Page, topologies: maps.Topologies) -> Outputs:
                 )
             out[view.image] = image.svg.encode("utf-8")
         by_prefecture = _map_table(data, link)
-        out[link.href] = page(
-            "maps_page.html",
-            link.href,
-            f"{link.resource.title}（地図）",
-            f"{link.resource.title}を{_level_word(link.level)}別に塗り分けた地図と表。",
-            _crumbs(MAPS_INDEX, (link.resource.title, None)),
-            link=link,
-            level_word=_level_word(link.level),
-            by_prefecture=by_prefecture,
-            listed=_listed_governments(data, link),
-            credit=maps.credit(),
-        )
+        for listing in listing_pages(link.href, _listed_governments(data, link), MAP_LISTING_PAGE_SIZE):
+            crumbs = (
+                [(link.resource.title, None)]
+                if listing.number == 1
+                else [(link.resource.title, link.href), (listing.crumb, None)]
+            )
+            out[listing.path] = page(
+                "maps_page.html",
+                listing.path,
+                f"{link.resource.title}（地図）{listing.label}",
+                f"{link.resource.title}を{_level_word(link.level)}別に塗り分けた地図と表。{listing.label}",
+                _crumbs(MAPS_INDEX, *crumbs),
+                link=link,
+                level_word=_level_word(link.level),
+                by_prefecture=by_prefecture,
+                listing=listing,
+                credit=maps.credit(),
+            )
     out[MAPS_INDEX[1]] = page(
         "maps_index.html",
         MAPS_INDEX[1],

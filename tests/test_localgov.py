@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
-from datasite import charts, cli, load, localgov, localgov_model, maps, model, validate
+from datasite import charts, cli, load, localgov, localgov_model, localgov_pages, maps, model, validate
 from tests.conftest import FIXTURES, ROOT
 from tests.test_browser import csp_violations, open_page
 
@@ -23,6 +23,9 @@ DATA = ROOT / "datapackages"
 DROPIN = FIXTURES / "localgov-dropin" / "localgov-status-test"
 CROSS_PACKAGE_CASE = FIXTURES / "invalid" / "cross-package-foreign-key"
 PAGE_LIMIT = 30 * 1024
+HTML_LIMIT = 100 * 1024  # no page of the site may be larger
+MAP_LISTING_PAGE_SIZE = 2  # in the drop-in build, so that its few listed governments take several pages
+MAP_PAGE = "maps/localgov-status-test-status.html"  # the drop-in's map
 # The packages a drop-in build needs beside the drop-in itself.
 DROPIN_COMPANIONS = (
     "ref-local-governments",
@@ -62,6 +65,22 @@ def links(site: Path, path: str) -> set[str]:
             continue
         out.add(posixpath.normpath(posixpath.join(posixpath.dirname(path), href)))
     return out
+
+
+def listing_pages(site: Path, first: str) -> list[str]:
+    """The pages of a paginated list, as its first page's page navigation links them (just ``first`` when it
+    has none)."""
+    match = re.search(r'<nav class="pagination" aria-label="ページ">(.*?)</nav>', text_of(site, first), re.S)
+    if match is None:
+        return [first]
+    hrefs = re.findall(r'<li><a href="([^"]+)"(?: aria-current="page")?>\d+<', match.group(1))
+    return [posixpath.normpath(posixpath.join(posixpath.dirname(first), href)) for href in hrefs]
+
+
+def government_links(site: Path, path: str, section: str) -> list[str]:
+    """The government codes of the rows of the table under a page's ``<h2 id="{section}">``, in order."""
+    table = text_of(site, path).split(f'<h2 id="{section}">', 1)[1].split("</table>", 1)[0]
+    return re.findall(r'<tr><th scope="row"><a href="[./]*local-governments/(\d{6})\.html">', table)
 
 
 def reachable(site: Path, start: str, within: tuple[str, ...]) -> set[str]:
@@ -202,7 +221,9 @@ def test_peer_group_pages_and_bands(real_site: Path) -> None:
     expected = [g for g in GOVERNMENTS if POPULATION.get(g["code"]) and int(POPULATION[g["code"]]) < 10000]
     expected = [g for g in expected if g["type"] != "都道府県"]
     assert f"該当する団体は{len(expected)}団体です" in small
-    assert all(f"../../local-governments/{g['code']}.html" in small for g in expected)
+    pages = listing_pages(real_site, "local-governments/groups/population-lt-10k.html")
+    listed = [code for path in pages for code in government_links(real_site, path, "members")]
+    assert listed == [g["code"] for g in expected]
     assert "55.0%" in small and "68.2%" in small
     town = text_of(real_site, f"local-governments/{expected[0]['code']}.html")
     assert 'href="../local-governments/groups/population-lt-10k.html"' in town
@@ -212,6 +233,65 @@ def test_government_pages_are_small(real_site: Path) -> None:
     sizes = {p.name: p.stat().st_size for p in (real_site / "local-governments").glob("*.html")}
     assert len(sizes) == 1789
     too_big = {name: size for name, size in sizes.items() if size > PAGE_LIMIT}
+    assert too_big == {}
+
+
+def test_listing_pages_split_a_list_in_order() -> None:
+    pages = localgov_pages.listing_pages("local-governments/groups/g.html", list(range(5)), 2)
+    assert [p.path for p in pages] == [
+        "local-governments/groups/g.html",
+        "local-governments/groups/g-page-2.html",
+        "local-governments/groups/g-page-3.html",
+    ]
+    assert [list(p.items) for p in pages] == [[0, 1], [2, 3], [4]]
+    assert [(p.start, p.end, p.total) for p in pages] == [(1, 2, 5), (3, 4, 5), (5, 5, 5)]
+    assert [p.label for p in pages] == ["（1/3ページ）", "（2/3ページ）", "（3/3ページ）"]
+    assert [(link.href, link.current) for link in pages[1].links] == [
+        ("g.html", False),
+        ("g-page-2.html", True),
+        ("g-page-3.html", False),
+    ]
+    assert pages[0].previous is None and pages[0].next == pages[0].links[1]
+    assert pages[2].next is None and pages[2].previous == pages[2].links[1]
+    nothing: list[int] = []
+    (single,) = localgov_pages.listing_pages("maps/m.html", nothing, 2)
+    assert (single.path, single.label, list(single.items), single.count) == ("maps/m.html", "", [], 1)
+
+
+def test_a_long_peer_group_is_split_into_light_pages(real_site: Path) -> None:
+    cities = [g["code"] for g in GOVERNMENTS if g["type"] == "市"]
+    assert len(cities) > 3 * localgov_pages.GROUP_PAGE_SIZE
+    first = "local-governments/groups/type-city.html"
+    pages = listing_pages(real_site, first)
+    count = -(-len(cities) // localgov_pages.GROUP_PAGE_SIZE)
+    assert pages == [first] + [f"local-governments/groups/type-city-page-{n}.html" for n in range(2, count + 1)]
+    listed = [code for path in pages for code in government_links(real_site, path, "members")]
+    assert listed == cities  # each city exactly once, in the list's order
+    assert all((real_site / path).is_file() for path in pages)
+    for number, path in enumerate(pages, start=1):
+        page = text_of(real_site, path)
+        assert (real_site / path).stat().st_size <= HTML_LIMIT, path
+        assert f"<h1>種別：市（{number}/{count}ページ）</h1>" in page
+        assert f"（{number}/{count}ページ） | " in page.split("</title>", 1)[0]
+        assert listing_pages(real_site, path) == pages, "every page links every page"
+        nav = page.split('<nav class="pagination" aria-label="ページ">', 1)[1].split("</nav>", 1)[0]
+        current = re.findall(r'<a href="([^"]+)" aria-current="page">', nav)
+        assert current == [posixpath.basename(path)]
+        assert all(not re.match(r"^[a-z]+:|/", href) for href in re.findall(r'href="([^"]*)"', nav))
+        assert ('rel="prev"' in nav) == (number > 1) and ('rel="next"' in nav) == (number < count)
+        summary = f"該当する団体は{len(cities)}団体です" in page
+        assert summary == (number == 1), path
+    assert "（201〜400番目）" in text_of(real_site, pages[1])
+    # a short group keeps a single page with neither page numbers nor page navigation
+    villages = text_of(real_site, "local-governments/groups/type-village.html")
+    assert "<h1>種別：村</h1>" in villages and 'class="pagination"' not in villages
+    assert not (real_site / "local-governments/groups/type-village-page-2.html").exists()
+
+
+def test_no_local_government_or_map_page_exceeds_100_kb(real_site: Path) -> None:
+    pages = [*real_site.glob("local-governments/**/*.html"), *real_site.glob("maps/**/*.html")]
+    assert len(pages) > 1800
+    too_big = {p.relative_to(real_site).as_posix(): p.stat().st_size for p in pages if p.stat().st_size > HTML_LIMIT}
     assert too_big == {}
 
 
@@ -281,18 +361,22 @@ def test_real_caravan_key_resolves_and_a_missing_package_is_reported() -> None:
 
 @pytest.fixture(scope="module")
 def dropin_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The drop-in beside its companions, published at an address (for sitemap.xml), with the governments a
+    map lists in pages of MAP_LISTING_PAGE_SIZE."""
     root = tmp_path_factory.mktemp("dropin")
     data = root / "data"
     for name in DROPIN_COMPANIONS:
         shutil.copytree(DATA / name, data / name)
     shutil.copytree(DROPIN, data / DROPIN.name)
     out = root / "site"
-    assert run_dropin(data, out) == 0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(localgov_pages, "MAP_LISTING_PAGE_SIZE", MAP_LISTING_PAGE_SIZE)
+        assert run_dropin(data, out, "--base-url", "https://example.org/opendata/") == 0
     return out
 
 
-def run_dropin(data: Path, out: Path) -> int:
-    return cli.main(["--data", str(data), "--out", str(out), "--strict", "--no-cache"])
+def run_dropin(data: Path, out: Path, *extra: str) -> int:
+    return cli.main(["--data", str(data), "--out", str(out), "--strict", "--no-cache", *extra])
 
 
 def test_dropin_is_labelled_as_invented_test_data() -> None:
@@ -316,14 +400,16 @@ def test_dropin_follows_the_documented_template() -> None:
 
 def test_dropin_produces_maps_peer_comparison_and_status_column(dropin_site: Path) -> None:
     status = list(csv.DictReader(io.StringIO((DROPIN / "data" / "status.csv").read_text(encoding="utf-8"))))
-    page = text_of(dropin_site, "maps/localgov-status-test-status.html")
+    page = text_of(dropin_site, MAP_PAGE)
     programmes = sorted({r["programme"] for r in status})
     for index in range(1, len(programmes) + 1):
         svg = text_of(dropin_site, f"maps/localgov-status-test-status-{index}.svg")
         assert maps.CREDIT in svg
         assert f'<img src="../maps/localgov-status-test-status-{index}.svg"' in page
-    for row in status:
-        assert f'href="../local-governments/{row["code"]}.html"' in page
+    listed = {
+        code for path in listing_pages(dropin_site, MAP_PAGE) for code in government_links(dropin_site, path, "listed")
+    }
+    assert listed >= {row["code"] for row in status}
     # each government's page: its status (the column), against its peers
     for row in status:
         gov = text_of(dropin_site, f"local-governments/{row['code']}.html")
@@ -342,6 +428,37 @@ def test_dropin_produces_maps_peer_comparison_and_status_column(dropin_site: Pat
     assert "【テスト用の架空データ】市区町村別の取組状況（令和6年度）（事業・取組：中核機関の整備）</th>" in group
     sizes = [p.stat().st_size for p in (dropin_site / "local-governments").glob("*.html")]
     assert max(sizes) <= PAGE_LIMIT
+
+
+def test_a_maps_listed_governments_are_split_into_pages(dropin_site: Path) -> None:
+    status = list(csv.DictReader(io.StringIO((DROPIN / "data" / "status.csv").read_text(encoding="utf-8"))))
+    order = [g["code"] for g in GOVERNMENTS]
+    expected = sorted({row["code"] for row in status}, key=order.index)
+    count = -(-len(expected) // MAP_LISTING_PAGE_SIZE)
+    assert count >= 2
+    pages = listing_pages(dropin_site, MAP_PAGE)
+    assert pages == [MAP_PAGE] + [f"maps/localgov-status-test-status-page-{n}.html" for n in range(2, count + 1)]
+    assert [code for path in pages for code in government_links(dropin_site, path, "listed")] == expected
+    for number, path in enumerate(pages, start=1):
+        page = text_of(dropin_site, path)
+        assert f"（地図）（{number}/{count}ページ）</h1>" in page
+        assert re.findall(r'<a href="([^"]+)" aria-current="page">', page) == [posixpath.basename(path)]
+        assert ("<img " in page) == (number == 1) and ('id="by-prefecture"' in page) == (number == 1), path
+        if number > 1:
+            assert '<a href="localgov-status-test-status.html">1ページ目</a>' in page
+            assert '<span aria-current="page">' + f"{number}/{count}ページ</span>" in page  # the breadcrumb
+
+
+def test_the_sitemap_lists_every_page_of_a_split_list(dropin_site: Path) -> None:
+    sitemap = text_of(dropin_site, "sitemap.xml")
+    later = [
+        p.relative_to(dropin_site).as_posix()
+        for folder in ("local-governments/groups", "maps")
+        for p in (dropin_site / folder).glob("*-page-*.html")
+    ]
+    assert any(path.startswith("maps/") for path in later) and "local-governments/groups/type-city-page-4.html" in later
+    for path in later:
+        assert f"<loc>https://example.org/opendata/{path}</loc>" in sitemap, path
 
 
 def test_dropin_model_counts() -> None:
