@@ -62,6 +62,7 @@ SCALING_MAX = 11.0
 NO_CHANGE_MAX_S = 1.0
 ONE_CSV_MAX_S = 2.0
 HTML_PAGE_MAX_BYTES = 100 * 1024
+FIRST_VIEW_MAX_BYTES = 150 * 1024
 
 
 class BenchError(Exception):
@@ -807,21 +808,83 @@ def measure_floor(data_dir: Path, packages: list[str], method: RssMethod, cli_li
     )
 
 
+def chart_floor(site_dir: str) -> int:
+    """``run.py --chart-floor SITE``: vl-convert alone renders every chart of a built site.
+
+    Each chart's published Vega-Lite spec (charts/**/*.vl.json) becomes an SVG and, from it, a PNG at
+    scale 2, as the build does, in a pool of two processes: the least that any build publishing these
+    static images pays on this machine.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    texts = [p.read_text("utf-8") for p in sorted(Path(site_dir).glob("charts/*/*.vl.json"))]
+    start = time.perf_counter()
+    with ProcessPoolExecutor(2, mp_context=get_context("spawn")) as pool:
+        sizes = list(pool.map(_chart_images, texts, chunksize=4))
+    seconds = time.perf_counter() - start
+    print(json.dumps({"charts": len(texts), "render_s": seconds, "bytes": sum(sizes)}))
+    return 0
+
+
+def _chart_images(text: str) -> int:
+    import vl_convert
+
+    svg: str = vl_convert.vegalite_to_svg(json.loads(text), format_locale="ja-JP")
+    png: bytes = vl_convert.svg_to_png(svg, scale=2)
+    return len(svg) + len(png)
+
+
+@dataclass
+class ChartFloor:
+    charts: int
+    wall_s: float  # the whole process: start-up, imports, two workers and their engines
+    render_s: float  # inside the process, from the pool's start to the last image
+
+
+def measure_chart_floor(site: Path, method: RssMethod) -> ChartFloor:
+    run = measure([sys.executable, str(Path(__file__).resolve()), "--chart-floor", str(site)], method)
+    if run.returncode != 0:
+        raise BenchError(f"vl-convert could not render the published chart specs:\n{run.stdout}{run.stderr}")
+    inside = json.loads(run.stdout.strip().splitlines()[-1])
+    return ChartFloor(int(inside["charts"]), round(run.wall_s, 3), round(float(inside["render_s"]), 3))
+
+
 # =====================================================================================================
 # Pages of a built site
 # =====================================================================================================
 
 
 class _ScriptSources(HTMLParser):
+    """The files a page loads: scripts, and (for its first view) stylesheets and images."""
+
     def __init__(self) -> None:
         super().__init__()
         self.sources: list[str] = []
+        self.first_view: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "script":
-            source = dict(attrs).get("src")
-            if source:
-                self.sources.append(source)
+        attributes = dict(attrs)
+        if tag == "script" and attributes.get("src"):
+            self.sources.append(attributes["src"] or "")
+        elif tag == "link" and attributes.get("rel") == "stylesheet" and attributes.get("href"):
+            self.first_view.append(attributes["href"] or "")
+        elif tag == "img" and attributes.get("src"):
+            self.first_view.append(attributes["src"] or "")
+
+
+def first_view_bytes(site: Path, page: str) -> tuple[int, int]:
+    """Bytes a browser fetches for ``page`` before any script: the HTML, its stylesheets and every
+    image it shows (lazy ones counted too, as if all were in view). Raw and gzip-compressed."""
+    import gzip
+
+    path = site / page
+    parser = _ScriptSources()
+    parser.feed(path.read_text("utf-8"))
+    references = sorted(set(parser.first_view))
+    files = [path] + [(path.parent / ref.split("?")[0].split("#")[0]).resolve() for ref in references]
+    datas = [f.read_bytes() for f in files if f.is_file()]
+    return sum(len(d) for d in datas), sum(len(gzip.compress(d, 6)) for d in datas)
 
 
 @dataclass
@@ -834,6 +897,8 @@ class PageStats:
     typical_page: str  # the median-sized dataset page
     typical_page_bytes: int
     median_page_bytes: int  # over every HTML page
+    typical_first_view_bytes: int = 0  # HTML + CSS + images of the typical page, no script
+    typical_first_view_gzip_bytes: int = 0
 
 
 @dataclass
@@ -854,6 +919,7 @@ def page_stats(site: Path) -> PageStats:
         (s, n) for n, s in sizes.items()
     )
     typical_bytes, typical = datasets[(len(datasets) - 1) // 2]
+    first_view, first_view_gzip = first_view_bytes(site, typical)
     return PageStats(
         html_pages=len(sizes),
         html_bytes_total=sum(sizes.values()),
@@ -863,6 +929,8 @@ def page_stats(site: Path) -> PageStats:
         typical_page=typical,
         typical_page_bytes=typical_bytes,
         median_page_bytes=int(statistics.median(sizes.values())),
+        typical_first_view_bytes=first_view,
+        typical_first_view_gzip_bytes=first_view_gzip,
     )
 
 
@@ -909,6 +977,7 @@ class SizeResult:
     changed_csv: str
     caches_cleared: list[str]
     pages: PageStats
+    charts_floor: ChartFloor | None = None
 
     @property
     def ratio(self) -> float:
@@ -950,6 +1019,8 @@ def bench_size(n: int, root: Path, builder: Builder, cli_limit: int, seed: int) 
     if cold.up_to_date or not cold.counts.get("pages"):
         raise BenchError(f"N={n}: the cold build did not build the site:\n{cold}")
     log(f"N={n}: cold {cold.wall_s:.2f}s")
+    charts = measure_chart_floor(out, builder.method)
+    log(f"N={n}: vl-convert alone renders the {charts.charts} charts in {charts.wall_s:.2f}s")
     no_change = builder.run("no-change", data, out, cache)
     log(f"N={n}: no-change {no_change.wall_s:.2f}s")
     changed, text = change_one_csv(data, generated.packages[len(generated.packages) // 2])
@@ -969,6 +1040,7 @@ def bench_size(n: int, root: Path, builder: Builder, cli_limit: int, seed: int) 
         changed_csv=changed.relative_to(data).as_posix(),
         caches_cleared=cleared,
         pages=page_stats(out),
+        charts_floor=charts,
     )
 
 
@@ -1034,6 +1106,15 @@ def evaluate(sizes: list[SizeResult], real: RealResult | None) -> list[Target]:
             f"largest {p.largest_page_bytes / 1024:.1f} KB {p.largest_page}; {len(p.pages_over_limit)} over",
             not p.pages_over_limit,
         )
+    first_view_kb = FIRST_VIEW_MAX_BYTES // 1024
+    if real is None:
+        add(f"typical page first view < {first_view_kb} KB before script (real)", None, False)
+    else:
+        add(
+            f"typical page first view < {first_view_kb} KB before script (real)",
+            f"{real.pages.typical_first_view_bytes / 1024:.1f} KB {real.pages.typical_page}",
+            real.pages.typical_first_view_bytes < FIRST_VIEW_MAX_BYTES,
+        )
     worst_site = max(sizes, key=lambda s: s.pages.largest_page_bytes, default=None)
     add(
         f"no HTML page > {limit_kb} KB (synthetic, every N)",
@@ -1082,6 +1163,20 @@ def report(sizes: list[SizeResult], real: RealResult | None, targets: list[Targe
         )
         lines.append("  fl.api  = one python calling frictionless.validate() on every package: the floor;")
         lines.append("  fl.cli  = `frictionless validate` once per package (~ = scaled from a timed sample).")
+        lines += ["", "Where a cold build's time goes: the two floors it cannot go below, and the rest (s)"]
+        head = f"{'N':>6} {'cold':>8} {'fl.api':>8} {'charts':>8} {'vlc':>8} {'rest':>8}"
+        lines += [head, "-" * len(head)]
+        for s in sizes:
+            if s.charts_floor is None:
+                continue
+            rest = s.cold.wall_s - s.floor.api_wall_s - s.charts_floor.wall_s
+            lines.append(
+                f"{s.n:>6} {s.cold.wall_s:>8.2f} {s.floor.api_wall_s:>8.2f} {s.charts_floor.charts:>8} "
+                f"{s.charts_floor.wall_s:>8.2f} {rest:>8.2f}"
+            )
+        lines.append("  vlc  = vl-convert alone renders every published chart (SVG, then PNG) in two processes;")
+        lines.append("  rest = cold − fl.api − vlc: what the build adds (pages, the model, writing; can be < 0,")
+        lines.append("         since the build validates and renders on both cores)")
         stages: list[str] = []
         for s in sizes:
             for run in (s.cold, s.no_change, s.one_csv):
@@ -1107,6 +1202,10 @@ def report(sizes: list[SizeResult], real: RealResult | None, targets: list[Targe
         lines.append(f"  largest HTML page   {_kb(p.largest_page_bytes)}  {p.largest_page}")
         lines.append(f"  typical page        {_kb(p.typical_page_bytes)}  {p.typical_page} (median dataset page)")
         lines.append(f"  median HTML page    {_kb(p.median_page_bytes)}")
+        lines.append(
+            f"  typical first view  {_kb(p.typical_first_view_bytes)} ({_kb(p.typical_first_view_gzip_bytes)} gzip): "
+            "HTML + CSS + every image, no script"
+        )
         if sc is not None:
             parts = ", ".join(f"{name} {_kb(size)}" for name, size in sc.scripts.items())
             lines.append(f"  scripts, chart page {_kb(sc.script_bytes)}  {sc.chart_page} ({parts})")
@@ -1189,6 +1288,8 @@ def main(argv: list[str] | None = None) -> int:
         return rusage_wrap(argv[1:])
     if argv[:1] == ["--frictionless-floor"] and len(argv) == 2:
         return frictionless_floor(argv[1])
+    if argv[:1] == ["--chart-floor"] and len(argv) == 2:
+        return chart_floor(argv[1])
     args = arguments(argv)
     method = pick_rss_method(args.rss)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from bench import run
 from bench.run import change_one_csv, generate
 from tests.conftest import run_cli, tree_digest
 
@@ -51,3 +55,29 @@ def test_generation_is_deterministic_and_sets_nest(tmp_path: Path) -> None:
     assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b")
     bigger = tree_digest(tmp_path / "c")
     assert {name: digest for name, digest in bigger.items() if name < "bench-00003"} == tree_digest(tmp_path / "a")
+
+
+def test_first_view_counts_the_page_its_stylesheets_and_images(golden_site: Path) -> None:
+    page = "datasets/sample-consultations/index.html"
+    html = (golden_site / page).read_text("utf-8")
+    references = set(re.findall(r'<link rel="stylesheet" href="([^"]+)"', html))
+    references |= set(re.findall(r'<img src="([^"]+)"', html))
+    assert references, "the page shows images and a stylesheet"
+    expected = len(html.encode("utf-8")) + sum(
+        ((golden_site / page).parent / ref).resolve().stat().st_size for ref in references
+    )
+    raw, compressed = run.first_view_bytes(golden_site, page)
+    assert raw == expected
+    assert 0 < compressed < raw
+
+
+def test_chart_floor_renders_every_published_spec(golden_site: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(Path(run.__file__)), "--chart-floor", str(golden_site)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert figures["charts"] == len(list(golden_site.glob("charts/*/*.vl.json"))) > 0
+    assert figures["render_s"] > 0
