@@ -87,10 +87,12 @@ class ImageRenderer:
         if processes > 0:
             self._pool = multiprocessing.get_context("spawn").Pool(processes, initializer=warm_up)
 
-    def submit(self, job: ChartJob) -> Pending[ChartResult]:
+    def submit(self, function: Callable[[Argument], Result], argument: Argument) -> Pending[Result]:
+        """``function(argument)`` in a worker (or here, when first asked for). The function must be
+        importable by name and its argument picklable."""
         if self._pool is None:
-            return _Deferred(run_job, job)
-        pending: Pending[ChartResult] = self._pool.apply_async(run_job, (job,))
+            return _Deferred(function, argument)
+        pending: Pending[Result] = self._pool.apply_async(function, (argument,))
         return pending
 
     def __enter__(self) -> ImageRenderer:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .cache import Cache, code_fingerprint, digest
-from .chart_worker import ChartJob, ChartResult, ImageRenderer, Pending
+from .chart_worker import ChartJob, ChartResult, ImageRenderer, Pending, run_job
 from .discovery import json_bytes
 from .model import Chart, Resource, Site
 
@@ -129,14 +129,16 @@ def _plan(
 ) -> _Planned:
     spec = cache.get("specs", spec_key)
     if spec is None:  # the worker builds the spec too (altair is slow to import and to build specs)
-        return _Planned(path, title, description, spec_key, False, None, job.with_png, renderer.submit(job), None)
+        return _Planned(
+            path, title, description, spec_key, False, None, job.with_png, renderer.submit(run_job, job), None
+        )
     text = spec.decode("utf-8")
     images_key = _images_key(text)
     svg, png = cache.get("charts", images_key + ".svg"), cache.get("charts", images_key + ".png")
     if svg is not None and png is not None:
         cached = (text, svg.decode("utf-8"), png)
         return _Planned(path, title, description, spec_key, True, images_key, job.with_png, None, cached)
-    pending = renderer.submit(ChartJob(text, job.builder, (), job.with_png))
+    pending = renderer.submit(run_job, ChartJob(text, job.builder, (), job.with_png))
     return _Planned(path, title, description, spec_key, True, images_key, job.with_png, pending, None)
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from . import maps
+from . import maps, pagination
 from .charts import RenderedChart
 from .localgov import gather
 from .localgov_compare import Comparisons, benchmark_rows, comparison_sections, group_counts, published_figures
@@ -38,80 +38,57 @@ Item = TypeVar("Item")
 
 
 @dataclass(frozen=True)
-class PageLink:
-    number: int
-    href: str  # the page's file name: the pages of one listing sit side by side in one folder
-    current: bool
-
-
-@dataclass(frozen=True)
 class Listing(Generic[Item]):
     """One page of a list of governments split into pages, with the links to every page of the list."""
 
     path: str  # where this page is written
-    number: int
     items: Sequence[Item]
     start: int  # position of the page's first item in the whole list, from 1
     total: int  # items in the whole list
-    links: tuple[PageLink, ...]
-
-    @property
-    def count(self) -> int:
-        return len(self.links)
+    pages: pagination.Pagination
 
     @property
     def end(self) -> int:
         return self.start + len(self.items) - 1
 
-    @property
-    def previous(self) -> PageLink | None:
-        return self.links[self.number - 2] if self.number > 1 else None
-
-    @property
-    def next(self) -> PageLink | None:
-        return self.links[self.number] if self.number < self.count else None
-
-    @property
-    def label(self) -> str:
-        """「（2/4ページ）」 for the title and heading; empty when the list fits on one page."""
-        return f"（{self.number}/{self.count}ページ）" if self.count > 1 else ""
-
-    @property
-    def crumb(self) -> str:
-        return f"{self.number}/{self.count}ページ"
+    # The page_nav macro and the templates read these, as for any Pagination.
+    number = property(lambda self: self.pages.number)
+    count = property(lambda self: self.pages.count)
+    links = property(lambda self: self.pages.links)
+    previous = property(lambda self: self.pages.previous)
+    next = property(lambda self: self.pages.next)
+    label = property(lambda self: self.pages.label)
+    crumb = property(lambda self: self.pages.crumb)
 
 
 def listing_pages(path: str, items: Sequence[Item], per_page: int) -> list[Listing[Item]]:
     """``items`` in pages of ``per_page``: the first page is ``path`` itself, the next ``<stem>-page-2.html`` …
     An empty list still gets its one page."""
-    starts = range(0, len(items), per_page) if items else range(1)
-    paths = [path if n == 1 else f"{path.removesuffix('.html')}-page-{n}.html" for n in range(1, len(starts) + 1)]
-    return [
-        Listing(
-            path=paths[index],
-            number=index + 1,
-            items=items[start : start + per_page],
-            start=start + 1,
-            total=len(items),
-            links=tuple(PageLink(n + 1, posixpath.basename(p), n == index) for n, p in enumerate(paths)),
-        )
-        for index, start in enumerate(starts)
-    ]
+    chunks = pagination.chunk_by_count(items, per_page)
+    folder = posixpath.dirname(path)
+    pages = pagination.paginations(len(chunks), pagination.sibling_files(posixpath.basename(path)))
+    listings = []
+    start = 1
+    for chunk, page in zip(chunks, pages, strict=True):
+        own_file = page.links[page.number - 1].href
+        listings.append(Listing(posixpath.join(folder, own_file), chunk, start, len(items), page))
+        start += len(chunk)
+    return listings
 
 
 def render_localgov(
     site: Site,
     page: Page,
     charts_by_resource: dict[tuple[str, str], list[RenderedChart]],
-    topologies: maps.Topologies,
+    map_files: maps.MapFiles,
 ) -> dict[str, bytes]:
-    """Every output file of the local-government part of the site, keyed by its path; ``topologies`` are
-    the map boundaries as loaded (``load.LoadedInput.topologies``)."""
+    """Every page of the local-government part of the site, keyed by its path. Its maps are requested
+    from ``map_files``, which draws them."""
     data = gather(site)
     if data is None:
         return {}
     out: Outputs = {}
-    out.update(_maps(data, page, topologies))
+    out.update(_maps(data, page, map_files))
     out.update(_index(data, page))
     out.update(_group_pages(data, page))
     comparisons = Comparisons(data)
@@ -234,7 +211,7 @@ def _group_pages(data: LocalGov, page: Page) -> Outputs:
     return out
 
 
-def _maps(data: LocalGov, page: Page, topologies: maps.Topologies) -> Outputs:
+def _maps(data: LocalGov, page: Page, map_files: maps.MapFiles) -> Outputs:
     out: Outputs = {}
     if not data.linked:
         return out
@@ -246,12 +223,10 @@ def _maps(data: LocalGov, page: Page, topologies: maps.Topologies) -> Outputs:
             view.alt = _map_alt(data, link, view, title)
             keys = _map_keys(data, link, view)
             if link.kind == "number":
-                image = maps.numeric_map(topologies, link.level, keys, title, link.unit, view.alt)
+                drawing = maps.numeric_map(link.level, keys, title, link.unit, view.alt)
             else:
-                image = maps.categorical_map(
-                    topologies, link.level, keys, link.categories, link.unlisted, title, "", view.alt
-                )
-            out[view.image] = image.svg.encode("utf-8")
+                drawing = maps.categorical_map(link.level, keys, link.categories, link.unlisted, title, "", view.alt)
+            map_files.request(view.image, drawing)  # drawn in the chart workers while the pages render
         by_prefecture = _map_table(data, link)
         for listing in listing_pages(link.href, _listed_governments(data, link), MAP_LISTING_PAGE_SIZE):
             crumbs = (

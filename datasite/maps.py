@@ -14,12 +14,13 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 from html import escape
 from typing import Any, Literal
 
 import vl_convert
 
+from .cache import Cache, code_fingerprint, digest
+from .chart_worker import ImageRenderer, Pending
 from .charts import FONT
 
 Level = Literal["prefecture", "municipality"]
@@ -57,33 +58,28 @@ QUANTUM = 0.5  # px: outlines are rounded to this
 
 
 @dataclass(frozen=True)
-class MapImage:
-    svg: str
-    spec: dict[str, Any]  # without the TopoJSON (replaced by a note), for reference
+class MapDrawing:
+    """A map to draw: its spec (the TopoJSON left out, as "TOPOJSON") and the boundaries it needs."""
+
+    spec_text: str
+    boundaries: str  # the TopoJSON's path under reference/topojson
+    title: str
+    description: str
 
 
 def credit() -> str:
     return CREDIT + FURTHER_PROCESSING
 
 
-def topology_text(topologies: Topologies, level: Level) -> str:
-    """The level's TopoJSON as loaded (read-only reference data, checked by its SHA-256 in
+def topology_text(topologies: Topologies, boundaries: str) -> str:
+    """The boundaries' TopoJSON as loaded (read-only reference data, checked by its SHA-256 in
     tests/test_reference_data.py)."""
-    path = BOUNDARIES[level].path
-    if path not in topologies:
-        raise LookupError(f"the map boundaries reference/topojson/{path} were not loaded")
-    return topologies[path]
-
-
-@cache
-def _parsed_topology(text: str) -> dict[str, Any]:
-    """Parsed once per process for each distinct file."""
-    data: dict[str, Any] = json.loads(text)
-    return data
+    if boundaries not in topologies:
+        raise LookupError(f"the map boundaries reference/topojson/{boundaries} were not loaded")
+    return topologies[boundaries]
 
 
 def categorical_map(
-    topologies: Topologies,
     level: Level,
     values: dict[str, str],
     categories: list[tuple[str, str]],
@@ -91,7 +87,7 @@ def categorical_map(
     title: str,
     legend_title: str,
     description: str,
-) -> MapImage:
+) -> MapDrawing:
     """Every feature filled by its category; features without a value get ``default`` (which must be
     one of ``categories``, given as (label, colour) in legend order)."""
     colour: dict[str, Any] = {
@@ -101,12 +97,10 @@ def categorical_map(
         "scale": {"domain": [c for c, _ in categories], "range": [c for _, c in categories]},
         "legend": {"orient": "top-left", "labelLimit": 300, "symbolType": "square"},
     }
-    return _render(topologies, level, values, default, colour, title, description)
+    return _drawing(level, values, default, colour, title, description)
 
 
-def numeric_map(
-    topologies: Topologies, level: Level, values: dict[str, float], title: str, legend_title: str, description: str
-) -> MapImage:
+def numeric_map(level: Level, values: dict[str, float], title: str, legend_title: str, description: str) -> MapDrawing:
     """A sequential fill; features without a value are grey (not in the legend: say so beside the map)."""
     colour: dict[str, Any] = {
         "condition": {
@@ -119,18 +113,17 @@ def numeric_map(
         },
         "value": NO_DATA_COLOUR,
     }
-    return _render(topologies, level, values, None, colour, title, description)
+    return _drawing(level, values, None, colour, title, description)
 
 
-def _render(
-    topologies: Topologies,
+def _drawing(
     level: Level,
     values: dict[str, Any],
     default: str | None,
     colour: dict[str, Any],
     title: str,
     description: str,
-) -> MapImage:
+) -> MapDrawing:
     boundaries = BOUNDARIES[level]
     rows = [{"k": key, "v": value} for key, value in sorted(values.items())]
     lookup: dict[str, Any] = {"lookup": f"properties.{boundaries.key}", "from": {"data": {"values": rows}, "key": "k"}}
@@ -156,17 +149,41 @@ def _render(
             "mark": {"invalid": None},
         },
     }
-    svg = _svg(json.dumps(spec, ensure_ascii=False, sort_keys=True), topology_text(topologies, level))
-    return MapImage(_label(svg, title, description), spec)
+    return MapDrawing(json.dumps(spec, ensure_ascii=False, sort_keys=True), boundaries.path, title, description)
 
 
-@cache
-def _svg(spec_text: str, topology: str) -> str:
-    """Rendered once per process for each distinct spec and boundaries (tests build the same maps several times)."""
-    spec = json.loads(spec_text)
-    spec["data"]["values"] = _parsed_topology(topology)
+def draw(job: tuple[MapDrawing, str]) -> str:
+    """The map's labelled SVG from the drawing and its boundaries' TopoJSON text (run in chart workers)."""
+    drawing, topology = job
+    spec = json.loads(drawing.spec_text)
+    spec["data"]["values"] = json.loads(topology)
     svg: str = vl_convert.vegalite_to_svg(spec, format_locale="ja-JP")
-    return shrink(svg)
+    return _label(shrink(svg), drawing.title, drawing.description)
+
+
+class MapFiles:
+    """Maps requested while the pages render, drawn in the chart workers (or taken from the cache);
+    ``collect`` waits for them."""
+
+    def __init__(self, cache: Cache, renderer: ImageRenderer, topologies: Topologies) -> None:
+        self._cache, self._renderer, self._topologies = cache, renderer, topologies
+        self._requested: dict[str, tuple[str, bytes | None, Pending[str] | None]] = {}
+
+    def request(self, path: str, drawing: MapDrawing) -> None:
+        topology = topology_text(self._topologies, drawing.boundaries)
+        key = digest("map", code_fingerprint(), drawing.spec_text, drawing.title, drawing.description, topology)
+        cached = self._cache.get("maps", key)
+        pending = None if cached is not None else self._renderer.submit(draw, (drawing, topology))
+        self._requested[path] = (key, cached, pending)
+
+    def collect(self) -> dict[str, bytes]:
+        files: dict[str, bytes] = {}
+        for path, (key, cached, pending) in sorted(self._requested.items()):
+            if cached is None and pending is not None:
+                cached = pending.get().encode("utf-8")
+                self._cache.put("maps", key, cached)
+            files[path] = cached or b""
+        return files
 
 
 _GEOSHAPE = re.compile(

@@ -1,7 +1,8 @@
 """Splitting long listings into pages that stay light (each page's HTML under about 100 KB).
 
-Pages of one listing are named ``index.html``, ``page-2.html``, ``page-3.html`` … in the same folder,
-so every link between them is a plain relative file name.
+The pages of one listing sit side by side in one folder, so every link between them is a plain file
+name: ``index.html``, ``page-2.html`` … for a listing that has a folder of its own (``page_file``), or
+``type-city.html``, ``type-city-page-2.html`` … for one that is a single file (``sibling_files``).
 """
 
 from __future__ import annotations
@@ -39,17 +40,27 @@ class Pagination:
         """「（2/5ページ）」 for titles and headings; empty when there is only one page."""
         return f"（{self.number}/{self.count}ページ）" if self.count > 1 else ""
 
+    @property
+    def crumb(self) -> str:
+        return f"{self.number}/{self.count}ページ"
+
 
 def page_file(number: int) -> str:
     return "index.html" if number == 1 else f"page-{number}.html"
 
 
-def paginations(count: int) -> list[Pagination]:
+def sibling_files(first: str) -> Callable[[int], str]:
+    """File names for a listing whose first page is the file ``first`` (a name, not a path)."""
+    stem = first.removesuffix(".html")
+    return lambda number: first if number == 1 else f"{stem}-page-{number}.html"
+
+
+def paginations(count: int, file_name: Callable[[int], str] = page_file) -> list[Pagination]:
     """One Pagination per page of a listing with ``count`` pages (at least one)."""
     count = max(count, 1)
     result = []
     for number in range(1, count + 1):
-        links = tuple(PageLink(n, page_file(n), n == number) for n in range(1, count + 1))
+        links = tuple(PageLink(n, file_name(n), n == number) for n in range(1, count + 1))
         result.append(Pagination(number, count, links))
     return result
 

@@ -95,7 +95,7 @@ def _build_stages(
     result: BuildResult,
     clock: _Clock,
 ) -> BuildResult:
-    from . import charts, content, logic, model, render, review, write
+    from . import charts, content, logic, maps, model, render, review, write
 
     valid, problems = _validate(loaded.packages, package_keys, cache, options.workers)
     problems = loaded.problems + problems
@@ -118,6 +118,7 @@ def _build_stages(
         return result
     progress = _progress_charts(logic_model) if logic_model is not None else []
     rendered, chart_files = charts.start_charts(site, progress, cache, renderer)
+    map_files = maps.MapFiles(cache, renderer, loaded.topologies)
     result.charts = len(rendered) + len(progress)
     clock.lap("charts")
     outputs = render.render_site(
@@ -130,12 +131,13 @@ def _build_stages(
             base_url=options.base_url,
             compiled_templates=render.CompiledTemplates(cache),
         ),
+        map_files,
         logic_model,
         prose,
-        loaded.topologies,
     )
     clock.lap("render")
     outputs.update(chart_files.collect())  # the images were made in the workers while the pages rendered
+    outputs.update(map_files.collect())
     clock.lap("images")
     result.pages = sum(1 for name in outputs if name.endswith(".html"))
     result.files = len(outputs)

@@ -24,6 +24,7 @@ from .cache import Cache, code_fingerprint, digest
 from .charts import RenderedChart
 from .content import MARKER_PATTERN, Content, Directive, JapaneseMarkdown, Page, Term
 from .logic import LogicModel
+from .maps import MapFiles
 from .model import AREAS, Area, Field, Package, Site, fiscal_year_label
 
 SITE_TITLE = "施策目標Ⅶ-1-3 オープンデータ"
@@ -70,10 +71,12 @@ def render_site(
     templates: dict[str, str],
     static: dict[str, bytes],
     options: RenderOptions,
+    map_files: MapFiles,
     logic: LogicModel | None = None,
     content: Content = NO_CONTENT,
-    topologies: dict[str, str] | None = None,
 ) -> Outputs:
+    """Every page and download, keyed by its path; the maps the pages show are requested from
+    ``map_files`` and collected by the caller."""
     markdown = JapaneseMarkdown(content.glossary)  # one renderer for descriptions and prose pages
     env = make_environment(templates, markdown, options.compiled_templates)
     by_resource: dict[tuple[str, str], list[RenderedChart]] = {}
@@ -155,7 +158,7 @@ def render_site(
     if logic is not None:
         out.update(_logic_pages(logic, site, page, by_resource))
     out.update(_content_pages(content, page, prose))
-    out.update(localgov_pages.render_localgov(site, page, by_resource, topologies or {}))
+    out.update(localgov_pages.render_localgov(site, page, by_resource, map_files))
     out["404.html"] = page("404.html", "404.html", "ページが見つかりません", "ページが見つかりません。", [])
     out.update(_discovery_files(site, out, options))
     for name, data in static.items():

@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 
 from datasite import load, maps
+from datasite.cache import Cache
+from datasite.chart_worker import ImageRenderer
 
 
 def package(root: Path, path: str, content: bytes = b"a\n1\n") -> Path:
@@ -73,5 +75,7 @@ def test_boundaries_come_from_the_given_folder(tmp_path: Path) -> None:
 
 
 def test_maps_say_which_boundaries_were_not_loaded() -> None:
+    drawing = maps.categorical_map("prefecture", {}, [("なし", "#ccc")], "なし", "題", "", "説明")
+    map_files = maps.MapFiles(Cache(None), ImageRenderer(0), {})
     with pytest.raises(LookupError, match=r"reference/topojson/s0001/prefectures\.json"):
-        maps.categorical_map({}, "prefecture", {}, [("なし", "#ccc")], "なし", "題", "", "説明")
+        map_files.request("maps/x.svg", drawing)
