@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterable
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -54,21 +53,11 @@ def digest(*parts: bytes | str) -> str:
     return hasher.hexdigest()
 
 
-def files_digest(files: Iterable[tuple[str, bytes]]) -> str:
-    """One hash over files given as (relative POSIX path, bytes), in the order of their path parts:
-    the same for a site in memory as for the folder it is written to (see load.tree_digest)."""
-    hasher = hashlib.sha256()
-    for name, data in sorted(files, key=lambda item: item[0].split("/")):
-        hasher.update(name.encode("utf-8") + b"\0")
-        hasher.update(hashlib.sha256(data).digest())
-    return hasher.hexdigest()
-
-
 @cache
 def code_fingerprint() -> str:
     """The build's own code and its libraries' versions: a change to any invalidates every entry."""
+    # Map boundaries are inputs (load.LoadedInput.topologies): they are in the build's inputs key and
+    # in each map's cache key, not here.
     sources = [path.read_bytes() for path in sorted(PACKAGE_DIR.glob("*.py"))]
-    # Map boundaries ship with the code (reference/topojson, read by maps.py): a change must rebuild too.
-    sources += [path.read_bytes() for path in sorted((PACKAGE_DIR.parent / "reference").rglob("*.json"))]
     libraries = [f"{name}=={version(name)}" for name in LIBRARIES]
     return digest(*libraries, *sources)

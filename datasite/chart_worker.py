@@ -41,7 +41,8 @@ def warm_up() -> None:
 
 
 def spec_text_of(spec: dict[str, Any]) -> str:
-    return json.dumps(spec, sort_keys=True, ensure_ascii=False)
+    """The spec as published (the .vl.json download) and as cached: formatting it once is enough."""
+    return json.dumps(spec, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 def run_job(job: ChartJob) -> ChartResult:

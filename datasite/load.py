@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .cache import files_digest
+from .cache import digest
 from .errors import Problem
 
 DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -165,9 +165,17 @@ def _load_resource(
     return RawResource(index, declared, display(target), resolved.read_bytes()), None
 
 
-def tree_digest(folder: Path) -> str:
-    """One hash over every file's path and bytes under ``folder`` ("" when it does not exist)."""
+def tree_signature(folder: Path) -> str:
+    """One hash over every file's path, size, modification time and inode under ``folder`` ("" when it
+    does not exist): any change to the published site changes it, without reading the files (a site
+    of 1,000 packages holds hundreds of megabytes of images)."""
     if not folder.is_dir():
         return ""
-    files = (p for p in folder.rglob("*") if p.is_file())
-    return files_digest((path.relative_to(folder).as_posix(), path.read_bytes()) for path in files)
+    entries: list[str] = []
+    for directory, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(directory, name)
+            status = os.lstat(path)
+            relative = os.path.relpath(path, folder)
+            entries.append(f"{relative}\0{status.st_size}\0{status.st_mtime_ns}\0{status.st_ino}\0{status.st_mode}")
+    return digest("tree", *sorted(entries))

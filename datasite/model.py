@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .integrity import Finding
-from .validate import Row, ValidPackage, ValidResource
+from .integrity import Finding, Row
+
+if TYPE_CHECKING:  # frictionless, which validate imports, is slow to import: chart workers need only the model
+    from .validate import ValidPackage, ValidResource
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import load
-from .cache import Cache, code_fingerprint, digest, files_digest
+from .cache import Cache, code_fingerprint, digest
 from .errors import BuildError, Problem, errors_of
 
 if TYPE_CHECKING:
@@ -143,7 +143,7 @@ def _build_stages(
     result.files = len(outputs)
     write.write_site(outputs, options.out_dir)
     clock.lap("write")
-    cache.put("builds", inputs, _remember(result, files_digest(outputs.items())))
+    cache.put("builds", inputs, _remember(result, load.tree_signature(options.out_dir)))
     return result
 
 
@@ -248,7 +248,7 @@ def _still_published(cache: Cache, inputs: str, out_dir: Path, result: BuildResu
     if entry is None:
         return False
     remembered = json.loads(entry)
-    if remembered["site"] != load.tree_digest(out_dir):
+    if remembered["site"] != load.tree_signature(out_dir):
         return False
     for key in ("packages", "resources", "pages", "charts", "files", "review"):
         setattr(result, key, remembered[key])

@@ -19,7 +19,7 @@ from jinja2.bccache import Bucket
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from . import discovery, localgov_pages, pagination, review
+from . import discovery, listings, localgov_pages, review
 from .cache import Cache, code_fingerprint, digest
 from .charts import RenderedChart
 from .content import MARKER_PATTERN, Content, Directive, JapaneseMarkdown, Page, Term
@@ -117,17 +117,8 @@ def render_site(
     )
 
     for area in areas:
-        out.update(_area_pages(area, site.packages_in(area), page, macros, by_resource))
-    groups = [{"area": area, "packages": site.packages_in(area)} for area in areas]
-    out["datasets/index.html"] = page(
-        "datasets.html",
-        "datasets/index.html",
-        "データ一覧",
-        "公開しているすべてのデータセットの一覧。",
-        [("トップ", "index.html"), ("データ一覧", None)],
-        groups=groups,
-        topics=sorted({t for p in site.packages for t in p.topics}),
-    )
+        out.update(listings.area_pages(area, site.packages_in(area), page, macros, by_resource))
+    out.update(listings.catalogue_pages(site, areas, page, macros))
     for package in site.packages:
         area = _area(package.policy_area)
         path = f"datasets/{package.name}/index.html"
@@ -148,7 +139,7 @@ def render_site(
                 _plain(package.description)[:160] or package.title,
                 [("トップ", "index.html"), ("データ一覧", "datasets/index.html"), (package.title, None)],
                 preview_rows=preview_rows,
-                og_chart=_first_chart([package], by_resource),
+                og_chart=listings.first_chart([package], by_resource),
                 has_charts=any(r.charts for r in package.resources),
                 **context,
             )
@@ -198,37 +189,6 @@ def make_environment(
 
 PAGE_BUDGET = 96 * 1024  # bytes of HTML a page should stay under
 DATASET_PREVIEW_ROWS = (20, 10, 5)  # table preview rows on a dataset page, fewer while the page is over budget
-AREA_PAGE_BUDGET = 86 * 1024  # bytes of dataset sections per area page: with the frame (~10 KB) under PAGE_BUDGET
-
-
-def _area_pages(
-    area: Area,
-    packages: list[Package],
-    page: Callable[..., bytes],
-    macros: Any,
-    by_resource: dict[tuple[str, str], list[RenderedChart]],
-) -> Outputs:
-    """An area's datasets with their charts and tables, over as many pages as keep each page light."""
-    root = "../../"
-    sections = [(package, Markup(macros.area_package(package, by_resource, root))) for package in packages]
-    chunks = pagination.chunk_by_size(sections, lambda section: len(section[1].encode("utf-8")), AREA_PAGE_BUDGET)
-    out: Outputs = {}
-    for chunk, pages in zip(chunks, pagination.paginations(len(chunks)), strict=True):
-        path = f"areas/{area.slug}/{pagination.page_file(pages.number)}"
-        on_page = [package for package, _ in chunk]
-        out[path] = page(
-            "area.html",
-            path,
-            area.title + pages.label,
-            f"{area.title}に関する数値データとグラフ。{pages.label}",
-            [("トップ", "index.html"), (area.title, None)],
-            area=area,
-            sections=chunk,
-            pagination=pages,
-            og_chart=_first_chart(on_page, by_resource),
-            has_charts=any(r.charts for p in on_page for r in p.resources),
-        )
-    return out
 
 
 def _page_renderer(env: Environment, site: Site, options: RenderOptions) -> Callable[..., bytes]:
@@ -479,12 +439,6 @@ def _og_image(chart: RenderedChart | None, root: str, base_url: str | None) -> s
     if chart is None:
         return None
     return f"{base_url or root}charts/{chart.package}/{chart.slug}.png"
-
-
-def _first_chart(
-    packages: list[Package], by_resource: dict[tuple[str, str], list[RenderedChart]]
-) -> RenderedChart | None:
-    return next((c for p in packages for r in p.resources for c in by_resource.get((p.name, r.name), [])), None)
 
 
 def _downloads(package: Package) -> Outputs:

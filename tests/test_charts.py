@@ -56,3 +56,12 @@ def test_real_chart_declarations_name_real_fields(path: Path) -> None:
         names = {f["name"] for f in resource["schema"]["fields"]}
         for chart in resource.get("charts", []):
             assert {chart["x"], chart["y"], *([chart["color"]] if chart.get("color") else [])} <= names
+
+
+def test_every_published_spec_of_the_real_site_is_valid_vega_lite(real_site: Path) -> None:
+    # The build skips altair's validation for speed: this is where every spec it publishes is checked.
+    found = sorted(real_site.glob("charts/**/*.vl.json"))
+    assert len(found) > 30 and any("indicators" in p.parts for p in found)
+    validator = jsonschema.Draft7Validator(vega_lite_schema())
+    invalid = {p.relative_to(real_site).as_posix() for p in found if not validator.is_valid(json.loads(p.read_bytes()))}
+    assert invalid == set()

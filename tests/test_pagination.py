@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
 from datasite import cli, pagination
 from tests.conftest import GOLDEN_DATA
@@ -90,3 +91,72 @@ def test_a_big_dataset_page_shows_fewer_preview_rows(real_site: Path) -> None:
     assert shown and max(shown) < 20
     small = (real_site / "datasets" / "hikikomori-consultations" / "index.html").read_text(encoding="utf-8")
     assert all(int(n) == 20 for n in re.findall(r"先頭(\d+)行を表示しています", small))
+
+
+@pytest.fixture(scope="module")
+def big_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """300 chart-less copies of the golden package over the three policy areas: a catalogue of several pages."""
+    root = tmp_path_factory.mktemp("catalogue")
+    data = root / "data"
+    source = GOLDEN_DATA / "sample-consultations"
+    for index in range(300):
+        name = f"table-{index:03d}"
+        shutil.copytree(source, data / name)
+        descriptor_path = data / name / "datapackage.json"
+        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+        descriptor.update(name=name, title=f"表{index:03d}", policy_area=index % 3 + 1)
+        for resource in descriptor["resources"]:
+            resource.pop("charts", None)
+        descriptor_path.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    out = root / "site"
+    assert cli.main(["--data", str(data), "--out", str(out), "--no-cache"]) == 0
+    return out
+
+
+def test_a_big_catalogue_is_split_and_indexed(big_catalogue: Path) -> None:
+    folder = big_catalogue / "datasets"
+    pages = sorted(folder.glob("*.html"), key=lambda p: (p.name != "index.html", len(p.name), p.name))
+    assert len(pages) > 1
+    listed: list[str] = []
+    for number, page in enumerate(pages, start=1):
+        html = page.read_text(encoding="utf-8")
+        assert len(html.encode("utf-8")) <= PAGE_LIMIT and f"（{number}/{len(pages)}ページ）" in html
+        listed += re.findall(r'<li data-area="[^"]+" data-topics="[^"]*"><a href="\.\./datasets/(table-\d+)/', html)
+    assert sorted(listed) == [f"table-{i:03d}" for i in range(300)]
+    index = json.loads((folder / "catalogue.json").read_text(encoding="utf-8"))
+    assert [item["name"] for item in index] == listed  # the same datasets, in the same order
+    for item in index:
+        assert all((folder / resource["csv"]).is_file() for resource in item["resources"])
+
+
+def test_the_filter_of_a_split_catalogue_searches_every_page(big_catalogue: Path, browser: Browser) -> None:
+    import functools
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    from tests.conftest import QuietHandler
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(big_catalogue)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/datasets/page-2.html")
+        on_this_page = page.locator("#catalogue-page li[data-topics]").count()
+        page.select_option("#filter-area", "hikikomori")
+        page.wait_for_function("!document.getElementById('catalogue-results').hidden")
+        assert page.locator("#catalogue-results ul.catalogue > li").count() == 100  # every area-2 table
+        assert "100件" in page.locator("#filter-count").inner_text()
+        assert page.locator("#catalogue-page").is_hidden()
+        href = page.locator("#catalogue-results ul.catalogue > li > a").first.get_attribute("href")
+        assert href is not None and page.request.get(page.url.rsplit("/", 1)[0] + "/" + href).ok
+        page.select_option("#filter-area", "")
+        assert page.locator("#catalogue-page").is_visible()
+        assert page.locator("#catalogue-page li[data-topics]").count() == on_this_page
+        assert errors == []
+        context.close()
+    finally:
+        server.shutdown()
+        server.server_close()

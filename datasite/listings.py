@@ -1,0 +1,102 @@
+"""Listing pages that grow with the data: each policy area's datasets, and the data catalogue.
+
+Both are split by size (``pagination``) so that no page passes about 100 KB however many packages
+there are. The catalogue also gets ``datasets/catalogue.json``, so that its filter can search every
+page at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from markupsafe import Markup
+
+from . import pagination
+from .charts import RenderedChart
+from .discovery import json_bytes
+from .model import Area, Package, Site
+
+Outputs = dict[str, bytes]
+Page = Callable[..., bytes]
+ChartsByResource = dict[tuple[str, str], list[RenderedChart]]
+
+AREA_PAGE_BUDGET = 86 * 1024  # bytes of dataset sections per area page; the frame adds ~10 KB
+CATALOGUE_PAGE_BUDGET = 80 * 1024  # bytes of catalogue entries per page
+
+
+def area_pages(area: Area, packages: list[Package], page: Page, macros: Any, by_resource: ChartsByResource) -> Outputs:
+    """An area's datasets with their charts and tables, over as many pages as keep each page light."""
+    root = "../../"
+    sections = [(package, Markup(macros.area_package(package, by_resource, root))) for package in packages]
+    chunks = pagination.chunk_by_size(sections, lambda section: len(section[1].encode("utf-8")), AREA_PAGE_BUDGET)
+    out: Outputs = {}
+    for chunk, pages in zip(chunks, pagination.paginations(len(chunks)), strict=True):
+        path = f"areas/{area.slug}/{pagination.page_file(pages.number)}"
+        on_page = [package for package, _ in chunk]
+        crumbs: list[tuple[str, str | None]] = [("トップ", "index.html")]
+        if pages.number == 1:
+            crumbs.append((area.title, None))
+        else:
+            crumbs += [(area.title, f"areas/{area.slug}/index.html"), (pages.crumb, None)]
+        out[path] = page(
+            "area.html",
+            path,
+            area.title + pages.label,
+            f"{area.title}に関する数値データとグラフ。{pages.label}",
+            crumbs,
+            area=area,
+            sections=chunk,
+            pagination=pages,
+            og_chart=first_chart(on_page, by_resource),
+            has_charts=any(r.charts for p in on_page for r in p.resources),
+        )
+    return out
+
+
+def catalogue_pages(site: Site, areas: list[Area], page: Page, macros: Any) -> Outputs:
+    """Every dataset by policy area (datasets/index.html, page-2.html …) and the catalogue's JSON index."""
+    listed = [(area, package) for area in areas for package in site.packages_in(area)]
+    entries = [(area, Markup(macros.catalogue_entry(package, area, "../"))) for area, package in listed]
+    chunks = pagination.chunk_by_size(entries, lambda entry: len(entry[1].encode("utf-8")), CATALOGUE_PAGE_BUDGET)
+    with_packages = [area for area in areas if site.packages_in(area)]
+    topics = sorted({topic for package in site.packages for topic in package.topics})
+    out: Outputs = {}
+    for chunk, pages in zip(chunks, pagination.paginations(len(chunks)), strict=True):
+        path = f"datasets/{pagination.page_file(pages.number)}"
+        sections = [(area, [html for a, html in chunk if a == area]) for area in with_packages]
+        crumbs: list[tuple[str, str | None]] = [("トップ", "index.html")]
+        if pages.number == 1:
+            crumbs.append(("データ一覧", None))
+        else:
+            crumbs += [("データ一覧", "datasets/index.html"), (pages.crumb, None)]
+        out[path] = page(
+            "datasets.html",
+            path,
+            "データ一覧" + pages.label,
+            f"公開しているすべてのデータセットの一覧。{pages.label}",
+            crumbs,
+            sections=[(area, html) for area, html in sections if html],
+            areas=with_packages,
+            topics=topics,
+            pagination=pages,
+            total=len(listed),
+        )
+    out["datasets/catalogue.json"] = json_bytes(
+        [
+            {
+                "name": package.name,
+                "title": package.title,
+                "area": area.slug,
+                "topics": list(package.topics),
+                "resources": [{"title": r.title, "csv": f"{package.name}/{r.name}.csv"} for r in package.resources],
+            }
+            for area, package in listed
+        ],
+        sort_keys=False,
+    )
+    return out
+
+
+def first_chart(packages: list[Package], by_resource: ChartsByResource) -> RenderedChart | None:
+    return next((c for p in packages for r in p.resources for c in by_resource.get((p.name, r.name), [])), None)
