@@ -44,6 +44,11 @@ async ([specs, rounds]) => {
 """
 
 
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
 def main(argv: list[str]) -> int:
     import vl_convert
     from playwright.sync_api import sync_playwright
@@ -60,7 +65,7 @@ def main(argv: list[str]) -> int:
     spec_files = sorted(site.glob("charts/hikikomori-consultations/*.vl.json"))
     specs_vl = [json.loads(p.read_text("utf-8")) for p in spec_files]
     specs_vg = [vl_convert.vegalite_to_vega(spec) for spec in specs_vl]
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(site))
+    handler = functools.partial(_QuietHandler, directory=str(site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
