@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -19,8 +20,12 @@ LIBRARIES = ("frictionless", "vl-convert-python", "altair", "jinja2", "markdown-
 
 
 class Cache:
+    """Entries are written by a background thread (file creation is slow here and releases the GIL);
+    ``close`` waits for them. An entry being written is simply not found yet."""
+
     def __init__(self, root: Path | None) -> None:
         self.root = root
+        self._writer: ThreadPoolExecutor | None = None
 
     def get(self, namespace: str, key: str) -> bytes | None:
         if self.root is None:
@@ -33,7 +38,18 @@ class Cache:
     def put(self, namespace: str, key: str, data: bytes) -> None:
         if self.root is None:
             return
-        folder = self.root / namespace / key[:2]
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cache-writer")
+        self._writer.submit(self._write, self.root / namespace / key[:2], key, data)
+
+    def close(self) -> None:
+        """Wait until every entry is written."""
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)
+            self._writer = None
+
+    @staticmethod
+    def _write(folder: Path, key: str, data: bytes) -> None:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")

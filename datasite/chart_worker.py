@@ -33,11 +33,23 @@ class ChartJob:
 ChartResult = tuple[str, str, bytes]  # spec text, SVG text, PNG bytes (empty when not asked for)
 
 
-def warm_up() -> None:
-    """Import altair and start vl-convert's JavaScript engine (together about 1 s, once per process)."""
-    from . import charts  # noqa: F401 (imported for its side effect: altair loaded before the first job)
+# A small chart with Japanese text: drawing it once makes the engine ready for the first real chart.
+_WARM_UP_SPEC = {
+    "data": {"values": [{"年度": "2023年度", "件数": 1}, {"年度": "2024年度", "件数": 2}]},
+    "mark": "bar",
+    "encoding": {"x": {"field": "年度", "type": "nominal"}, "y": {"field": "件数", "type": "quantitative"}},
+    "title": "相談件数",
+}
 
-    vl_convert.vegalite_to_vega({"mark": "point"})
+
+def warm_up() -> None:
+    """Import altair, start vl-convert's JavaScript engine and draw one small chart (together about
+    1 s, once per process, while the main process validates)."""
+    from . import charts
+
+    _WARM_UP_SPEC["config"] = {"font": charts.FONT}
+    svg = vl_convert.vegalite_to_svg(_WARM_UP_SPEC, format_locale="ja-JP")
+    vl_convert.svg_to_png(svg, scale=2)
 
 
 def spec_text_of(spec: dict[str, Any]) -> str:
@@ -99,11 +111,9 @@ class ImageRenderer:
     def __enter__(self) -> ImageRenderer:
         return self
 
-    def __exit__(self, error: type[BaseException] | None, *rest: object) -> None:
-        if self._pool is None:
-            return
-        if error is None:
-            self._pool.close()
-        else:  # a failed build does not wait for the workers' warm-up
+    def __exit__(self, *exception: object) -> None:
+        # Every result the build needs has been collected by now (or the build failed): the workers are
+        # stopped rather than left to finish their warm-up or to tear their engines down.
+        if self._pool is not None:
             self._pool.terminate()
-        self._pool.join()
+            self._pool.join()

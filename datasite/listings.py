@@ -15,6 +15,7 @@ from markupsafe import Markup
 from . import pagination
 from .charts import RenderedChart
 from .discovery import json_bytes
+from .memo import RenderMemo
 from .model import Area, Package, Site
 
 Outputs = dict[str, bytes]
@@ -25,10 +26,23 @@ AREA_PAGE_BUDGET = 86 * 1024  # bytes of dataset sections per area page; the fra
 CATALOGUE_PAGE_BUDGET = 80 * 1024  # bytes of catalogue entries per page
 
 
-def area_pages(area: Area, packages: list[Package], page: Page, macros: Any, by_resource: ChartsByResource) -> Outputs:
+def area_pages(
+    area: Area, packages: list[Package], page: Page, macros: Any, by_resource: ChartsByResource, memo: RenderMemo
+) -> Outputs:
     """An area's datasets with their charts and tables, over as many pages as keep each page light."""
     root = "../../"
-    sections = [(package, Markup(macros.area_package(package, by_resource, root))) for package in packages]
+    charts_of: dict[str, ChartsByResource] = {}
+    for key, refs in by_resource.items():
+        charts_of.setdefault(key[0], {})[key] = refs
+
+    def section(package: Package) -> Markup:
+        charts = charts_of.get(package.name, {})
+        html = memo.get_or_render(
+            "area_package", (package, charts, root), lambda: str(macros.area_package(package, charts, root)).encode()
+        )
+        return Markup(html.decode("utf-8"))
+
+    sections = [(package, section(package)) for package in packages]
     chunks = pagination.chunk_by_size(sections, lambda section: len(section[1].encode("utf-8")), AREA_PAGE_BUDGET)
     out: Outputs = {}
     for chunk, pages in zip(chunks, pagination.paginations(len(chunks)), strict=True):
@@ -54,10 +68,17 @@ def area_pages(area: Area, packages: list[Package], page: Page, macros: Any, by_
     return out
 
 
-def catalogue_pages(site: Site, areas: list[Area], page: Page, macros: Any) -> Outputs:
+def catalogue_pages(site: Site, areas: list[Area], page: Page, macros: Any, memo: RenderMemo) -> Outputs:
     """Every dataset by policy area (datasets/index.html, page-2.html …) and the catalogue's JSON index."""
     listed = [(area, package) for area in areas for package in site.packages_in(area)]
-    entries = [(area, Markup(macros.catalogue_entry(package, area, "../"))) for area, package in listed]
+
+    def entry(area: Area, package: Package) -> Markup:
+        html = memo.get_or_render(
+            "catalogue_entry", (package, area), lambda: str(macros.catalogue_entry(package, area, "../")).encode()
+        )
+        return Markup(html.decode("utf-8"))
+
+    entries = [(area, entry(area, package)) for area, package in listed]
     chunks = pagination.chunk_by_size(entries, lambda entry: len(entry[1].encode("utf-8")), CATALOGUE_PAGE_BUDGET)
     with_packages = [area for area in areas if site.packages_in(area)]
     topics = sorted({topic for package in site.packages for topic in package.topics})

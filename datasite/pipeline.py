@@ -59,9 +59,16 @@ VALIDATION_POOL_THRESHOLD = 24  # uncached packages needed before a process pool
 
 
 def build(options: BuildOptions) -> BuildResult:
+    cache = Cache(options.cache_dir)
+    try:
+        return _build(options, cache)
+    finally:
+        cache.close()  # cache entries are written in the background
+
+
+def _build(options: BuildOptions, cache: Cache) -> BuildResult:
     result = BuildResult()
     clock = _Clock(result.seconds)
-    cache = Cache(options.cache_dir)
     loaded = load.load(
         options.data_dir,
         list(options.template_dirs),
@@ -130,6 +137,7 @@ def _build_stages(
             built_on=_built_on(options.source_date_epoch),
             base_url=options.base_url,
             compiled_templates=render.CompiledTemplates(cache),
+            page_cache=cache,
         ),
         map_files,
         logic_model,

@@ -23,9 +23,11 @@ from . import discovery, listings, localgov_pages, review
 from .cache import Cache, code_fingerprint, digest
 from .charts import RenderedChart
 from .content import MARKER_PATTERN, Content, Directive, JapaneseMarkdown, Page, Term
+from .localgov_model import Government, Group, Linked, LocalGov
 from .logic import LogicModel
 from .maps import MapFiles
-from .model import AREAS, Area, Field, Package, Site, fiscal_year_label
+from .memo import RenderMemo
+from .model import AREAS, Area, Field, Package, Resource, Site, fiscal_year_label
 
 SITE_TITLE = "施策目標Ⅶ-1-3 オープンデータ"
 DOCUMENT_TITLE = "厚生労働省「令和７年度事前分析表（案）（施策目標Ⅶ-１-３）」"
@@ -45,6 +47,7 @@ class RenderOptions:
     built_on: str | None = None  # a date from SOURCE_DATE_EPOCH; no wall clock otherwise
     base_url: str | None = None  # where the site is published, for sitemap.xml and absolute links
     compiled_templates: BytecodeCache | None = None  # compiling the templates is ~0.7 s of every build
+    page_cache: Cache | None = None  # rendered pages, reused while everything they show is unchanged (memo.py)
 
 
 class CompiledTemplates(BytecodeCache):
@@ -82,7 +85,11 @@ def render_site(
     by_resource: dict[tuple[str, str], list[RenderedChart]] = {}
     for rendered in charts:
         by_resource.setdefault((rendered.package, rendered.resource), []).append(rendered)
-    page = _page_renderer(env, site, options)
+    # Prose pages pass their bodies as arguments; the glossary links terms on every page.
+    frame = (code_fingerprint(), sorted(templates.items()), options.built_on, options.base_url, content.glossary)
+    memo = RenderMemo(options.page_cache or Cache(None), frame, SHARED_TYPES)
+    memo.share(by_resource)
+    page = _page_renderer(env, site, options, memo)
     out: Outputs = {}
     areas = [a for a in site.areas if a.number in POLICY_AREA_NUMBERS or site.packages_in(a)]
 
@@ -117,8 +124,8 @@ def render_site(
     )
 
     for area in areas:
-        out.update(listings.area_pages(area, site.packages_in(area), page, macros, by_resource))
-    out.update(listings.catalogue_pages(site, areas, page, macros))
+        out.update(listings.area_pages(area, site.packages_in(area), page, macros, by_resource, memo))
+    out.update(listings.catalogue_pages(site, areas, page, macros, memo))
     for package in site.packages:
         area = _area(package.policy_area)
         path = f"datasets/{package.name}/index.html"
@@ -187,16 +194,25 @@ def make_environment(
     return env
 
 
+# Objects that many pages show: each is hashed once for the page cache's keys (memo.py).
+SHARED_TYPES = (Site, Package, Resource, LogicModel, Linked, LocalGov, Government, Group)
 PAGE_BUDGET = 96 * 1024  # bytes of HTML a page should stay under
 DATASET_PREVIEW_ROWS = (20, 10, 5)  # table preview rows on a dataset page, fewer while the page is over budget
 
 
-def _page_renderer(env: Environment, site: Site, options: RenderOptions) -> Callable[..., bytes]:
+def _page_renderer(env: Environment, site: Site, options: RenderOptions, memo: RenderMemo) -> Callable[..., bytes]:
     nav = [a for a in AREAS if a.number in POLICY_AREA_NUMBERS or site.packages_in(a)]
 
     def page(
         template: str, path: str, title: str, description: str, crumbs: list[tuple[str, str | None]], **context: Any
     ) -> bytes:
+        arguments = (template, path, title, description, crumbs, nav, context)
+        return memo.get_or_render("page", arguments, lambda: draw(template, path, title, description, crumbs, context))
+
+    def draw(
+        template: str, path: str, title: str, description: str, crumbs: list[tuple[str, str | None]], context: Any
+    ) -> bytes:
+        context = dict(context)
         root = "../" * path.count("/")
         html = env.get_template(template).render(
             root=root,
