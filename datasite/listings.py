@@ -22,7 +22,7 @@ Outputs = dict[str, bytes]
 Page = Callable[..., bytes]
 ChartsByResource = dict[tuple[str, str], list[RenderedChart]]
 
-AREA_PAGE_BUDGET = 86 * 1024  # bytes of dataset sections per area page; the frame adds ~10 KB
+AREA_PAGE_BUDGET = 80 * 1024  # bytes of dataset sections per area page; the frame (its table of contents) adds 5-15 KB
 CATALOGUE_PAGE_BUDGET = 80 * 1024  # bytes of catalogue entries per page
 
 
