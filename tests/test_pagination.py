@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser
@@ -37,23 +39,29 @@ def test_paginations_link_every_page_and_mark_the_current_one() -> None:
     assert pagination.paginations(1)[0].label == ""
 
 
-@pytest.fixture(scope="module")
-def crowded_area(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Forty copies of the golden package in one policy area: far more than one light page holds."""
-    root = tmp_path_factory.mktemp("crowded")
+def site_of_copies(root: Path, count: int, edit: Callable[[int, dict[str, Any]], None]) -> Path:
+    """``count`` copies of the golden package, each descriptor changed by ``edit(index, descriptor)``, built."""
     data = root / "data"
     source = GOLDEN_DATA / "sample-consultations"
-    for index in range(40):
-        name = f"sample-{index:02d}"
-        shutil.copytree(source, data / name)
-        descriptor_path = data / name / "datapackage.json"
-        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-        descriptor["name"] = name
-        descriptor["title"] = f"見本データ{index:02d}"
-        descriptor_path.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    for index in range(count):
+        descriptor = json.loads((source / "datapackage.json").read_text(encoding="utf-8"))
+        edit(index, descriptor)
+        folder = data / descriptor["name"]  # a package's folder is named as the package
+        shutil.copytree(source, folder)
+        (folder / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
     out = root / "site"
     assert cli.main(["--data", str(data), "--out", str(out), "--no-cache"]) == 0
     return out
+
+
+@pytest.fixture(scope="module")
+def crowded_area(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Forty copies of the golden package in one policy area: far more than one light page holds."""
+
+    def edit(index: int, descriptor: dict[str, Any]) -> None:
+        descriptor.update(name=f"sample-{index:02d}", title=f"見本データ{index:02d}")
+
+    return site_of_copies(tmp_path_factory.mktemp("crowded"), 40, edit)
 
 
 def test_a_crowded_area_is_split_into_light_linked_pages(crowded_area: Path) -> None:
@@ -96,21 +104,13 @@ def test_a_big_dataset_page_shows_fewer_preview_rows(real_site: Path) -> None:
 @pytest.fixture(scope="module")
 def big_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """300 chart-less copies of the golden package over the three policy areas: a catalogue of several pages."""
-    root = tmp_path_factory.mktemp("catalogue")
-    data = root / "data"
-    source = GOLDEN_DATA / "sample-consultations"
-    for index in range(300):
-        name = f"table-{index:03d}"
-        shutil.copytree(source, data / name)
-        descriptor_path = data / name / "datapackage.json"
-        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-        descriptor.update(name=name, title=f"表{index:03d}", policy_area=index % 3 + 1)
+
+    def edit(index: int, descriptor: dict[str, Any]) -> None:
+        descriptor.update(name=f"table-{index:03d}", title=f"表{index:03d}", policy_area=index % 3 + 1)
         for resource in descriptor["resources"]:
             resource.pop("charts", None)
-        descriptor_path.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
-    out = root / "site"
-    assert cli.main(["--data", str(data), "--out", str(out), "--no-cache"]) == 0
-    return out
+
+    return site_of_copies(tmp_path_factory.mktemp("catalogue"), 300, edit)
 
 
 def test_a_big_catalogue_is_split_and_indexed(big_catalogue: Path) -> None:
