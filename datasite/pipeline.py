@@ -181,10 +181,10 @@ def _progress_charts(logic_model: logic.LogicModel) -> list[charts.ProgressChart
 
 def review_problems(logic_model: logic.LogicModel, valid: list[validate.ValidPackage]) -> list[Problem]:
     """Mechanical checklist findings are warnings (fatal with --strict) unless the package acknowledges them."""
-    from . import render
+    from . import logic_pages
 
     path = next(p.display_path for p in valid if p.folder == logic_model.package.name)
-    acknowledged = render.acknowledged_findings(logic_model.package)
+    acknowledged = logic_pages.acknowledged_findings(logic_model.package)
     return [
         Problem(path, None, None, f"review item {item.number}: {item.summary}", "warning")
         for item in logic_model.review

@@ -8,7 +8,6 @@ site works under any sub-path and when opened from disk.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,17 +16,18 @@ from urllib.parse import urlparse
 from jinja2 import BytecodeCache, DictLoader, Environment, StrictUndefined, pass_context
 from jinja2.bccache import Bucket
 from jinja2.runtime import Context
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from . import discovery, listings, localgov_pages, review
+from . import discovery, listings, localgov_pages, logic_pages, prose_pages
 from .cache import Cache, code_fingerprint, digest
 from .charts import RenderedChart
-from .content import MARKER_PATTERN, Content, Directive, JapaneseMarkdown, Page, Term
+from .content import Content, JapaneseMarkdown, Page
+from .formatting import format_cell, format_constraints, glossary_href
 from .localgov_model import Government, Group, Linked, LocalGov
 from .logic import LogicModel
 from .maps import MapFiles
 from .memo import RenderMemo
-from .model import AREAS, Area, Field, Package, Resource, Site, fiscal_year_label
+from .model import AREAS, Area, Package, Resource, Site, fiscal_year_label
 
 SITE_TITLE = "施策目標Ⅶ-1-3 オープンデータ"
 DOCUMENT_TITLE = "厚生労働省「令和７年度事前分析表（案）（施策目標Ⅶ-１-３）」"
@@ -38,7 +38,6 @@ CSP = (
 
 Outputs = dict[str, bytes]
 NO_CONTENT = Content()
-HOME_CONTENT = "home"  # content/home.md: the home page's headline figures and trend charts
 POLICY_AREA_NUMBERS = (1, 2, 3)  # always shown; the others only when they hold packages
 
 
@@ -102,13 +101,13 @@ def render_site(
         }
         for area in areas
     ]
-    home = next((p for p in content.pages if p.kind == "page" and p.slug == HOME_CONTENT), None)
+    home = next((p for p in content.pages if p.kind == "page" and p.slug == prose_pages.HOME_CONTENT), None)
     home_seen: set[str] = set()
     charts_index = {(c.package, c.resource, c.chart.name): c for group in by_resource.values() for c in group}
     macros = env.get_template("_partials.html").make_module({})
 
     def prose(item: Page, root: str, seen: set[str]) -> Markup:
-        return _prose_html(item, markdown, root, seen, charts_index, macros)
+        return prose_pages.prose_html(item, markdown, root, seen, charts_index, macros)
 
     home_body = prose(home, "", home_seen) if home else None
     out["index.html"] = page(
@@ -154,8 +153,8 @@ def render_site(
                 break
         out.update(_downloads(package))
     if logic is not None:
-        out.update(_logic_pages(logic, site, page, by_resource))
-    out.update(_content_pages(content, page, prose))
+        out.update(logic_pages.logic_pages(logic, site, page, by_resource))
+    out.update(prose_pages.content_pages(content, page, prose))
     out.update(localgov_pages.render_localgov(site, page, by_resource, map_files))
     out["404.html"] = page("404.html", "404.html", "ページが見つかりません", "ページが見つかりません。", [])
     out.update(_discovery_files(site, out, options))
@@ -190,7 +189,7 @@ def make_environment(
     env.filters["json_script"] = json_script
     env.filters["safe_url"] = is_safe_url
     env.filters["fiscal_year"] = fiscal_year_label
-    env.filters["evidence_href"] = evidence_href
+    env.filters["evidence_href"] = logic_pages.evidence_href
     return env
 
 
@@ -256,200 +255,6 @@ def _discovery_files(site: Site, out: Outputs, options: RenderOptions) -> Output
     return files
 
 
-def glossary_href(term: Term, root: str) -> str:
-    return f"{root}glossary/index.html#{term.anchor}"
-
-
-def _content_pages(
-    content: Content, page: Callable[..., bytes], prose: Callable[[Page, str, set[str]], Markup]
-) -> Outputs:
-    out: Outputs = {}
-    home = ("トップ", "index.html")
-    programmes = [p for p in content.pages if p.kind == "programme"]
-    listing = ("事業・制度の解説", "programmes/index.html")
-    if programmes:
-        out["programmes/index.html"] = page(
-            "programmes.html",
-            "programmes/index.html",
-            listing[0],
-            "施策目標Ⅶ-1-3の事業と制度のやさしい解説。",
-            [home, (listing[0], None)],
-            groups=[(a, [p for p in programmes if p.area == a.number]) for a in AREAS],
-        )
-    for item in content.pages:
-        if item.kind == "page" and item.slug == HOME_CONTENT:
-            continue  # shown on the home page itself
-        path = f"programmes/{item.slug}.html" if item.kind == "programme" else f"{item.slug}.html"
-        root = "../" * path.count("/")
-        seen: set[str] = set()
-        body = prose(item, root, seen)
-        crumbs = [home, listing, (item.title, None)] if item.kind == "programme" else [home, (item.title, None)]
-        out[path] = page(
-            "prose.html",
-            path,
-            item.title,
-            item.summary or item.title,
-            crumbs,
-            item=item,
-            body=body,
-            glossary_seen=seen,
-            has_charts=any(d.kind == "chart" for d in item.directives),
-        )
-    if content.glossary:
-        out["glossary/index.html"] = page(
-            "glossary.html",
-            "glossary/index.html",
-            "用語集",
-            "このサイトで使う専門用語の説明。",
-            [home, ("用語集", None)],
-            terms=content.glossary,
-            programmes={p.slug: p for p in programmes},
-        )
-    return out
-
-
-def _prose_html(
-    item: Page,
-    markdown: JapaneseMarkdown,
-    root: str,
-    seen: set[str],
-    charts: dict[tuple[str, str, str], RenderedChart],
-    macros: Any,
-) -> Markup:
-    rendered = markdown.render(item.body, lambda t: glossary_href(t, root), seen)
-
-    def snippet(directive: Directive) -> str:
-        resource = directive.resource
-        anchor = f"{root}datasets/{resource.package}/index.html#{resource.package}-{resource.name}"
-        if directive.kind == "chart":
-            return str(macros.chart(charts[(resource.package, resource.name, directive.chart)], root))
-        if directive.kind == "table":
-            return f'<a href="{escape(anchor)}">{escape(resource.title)}</a>'
-        field = resource.field(directive.field_name)
-        value = directive.row[directive.field_name]
-        shown = format_cell(value, field)
-        unit = field.unit or ""
-        return (
-            f'<a class="figure" href="{escape(anchor)}" title="{escape(resource.title)}">'
-            f'<data value="{escape(str(value))}">{escape(str(shown))}{escape(unit)}</data></a>'
-        )
-
-    def block(match: re.Match[str]) -> str:
-        return snippet(item.directives[int(match.group(1))])
-
-    rendered = re.sub(r"<p>\ue000(\d+)\ue001</p>", block, rendered)
-    return Markup(MARKER_PATTERN.sub(block, rendered))
-
-
-STATUS_LABELS = {"pass": "適合", "finding": "指摘", "needs-judgement": "要判断"}
-
-
-def _logic_pages(
-    logic: LogicModel,
-    site: Site,
-    page: Callable[..., bytes],
-    by_resource: dict[tuple[str, str], list[RenderedChart]],
-) -> Outputs:
-    out: Outputs = {}
-    home = ("トップ", "index.html")
-    whole = ("論理構造（ロジックモデル）", "logic-model/index.html")
-    areas = [a for a in AREAS if logic.issues_in(a.number)]
-    out["logic-model/index.html"] = page(
-        "logic_model.html",
-        "logic-model/index.html",
-        "論理構造（ロジックモデル）",
-        "施策目標Ⅶ-1-3の課題・達成目標・測定指標・達成手段のつながり。",
-        [home, (whole[0], None)],
-        logic=logic,
-        issues=logic.issues,
-        area=None,
-        areas=areas,
-    )
-    for area in areas:
-        path = f"logic-model/{area.slug}.html"
-        out[path] = page(
-            "logic_model.html",
-            path,
-            f"論理構造：{area.title}",
-            f"{area.title}の課題から達成手段までのつながり。",
-            [home, whole, (area.title, None)],
-            logic=logic,
-            issues=logic.issues_in(area.number),
-            area=area,
-            areas=areas,
-        )
-    targets = {t.id: t for issue in logic.issues for t in issue.targets}
-    packages = {p.name: p for p in site.packages}
-    for indicator in logic.indicators:
-        path = f"indicators/{indicator.id}.html"
-        out[path] = page(
-            "indicator.html",
-            path,
-            f"{indicator.label} {indicator.name}",
-            f"{indicator.name}の定義・目標・実績。",
-            [home, whole, (indicator.label, None)],
-            logic=logic,
-            indicator=indicator,
-            target=targets.get(indicator.target_id),
-            packages=packages,
-            charts_by_resource=by_resource,
-            has_charts=any(r.charts for r in indicator.data_resources),
-        )
-    target_labels = {t.id: f"達成目標{t.number}" for t in targets.values()}
-    indicator_labels = {i.id: f"{i.label} {i.name}" for i in logic.indicators}
-    for measure in logic.measures:
-        path = f"measures/{measure.id}.html"
-        out[path] = page(
-            "measure.html",
-            path,
-            measure.name,
-            f"達成手段「{measure.name}」の概要・予算・対応する指標。",
-            [home, whole, (measure.name, None)],
-            measure=measure,
-            parent=next((m for m in logic.measures if m.id == measure.parent_id), None),
-            children=[m for m in logic.measures if m.parent_id == measure.id],
-            target_labels=target_labels,
-            indicator_labels=indicator_labels,
-        )
-    counts = {status: sum(1 for r in logic.review if r.status == status) for status in review.STATUSES}
-    out["review/index.html"] = page(
-        "review.html",
-        "review/index.html",
-        "チェックリストによる点検",
-        "事前分析表の確認事項11項目の自動点検結果。",
-        [home, ("チェックリストによる点検", None)],
-        logic=logic,
-        counts=counts,
-        status_labels=STATUS_LABELS,
-        acknowledged=acknowledged_findings(logic.package),
-    )
-    out["review.json"] = discovery.json_bytes(review.to_json(list(logic.review)))
-    return out
-
-
-def acknowledged_findings(package: Package) -> dict[int, str]:
-    """Findings the package's maintainers have reviewed (``review.acknowledged`` in its descriptor)."""
-    entries = package.descriptor.get("review", {}).get("acknowledged", [])
-    return {int(e["item"]): str(e.get("reason", "")) for e in entries if isinstance(e, dict) and "item" in e}
-
-
-def evidence_href(link: str | None, root: str) -> str | None:
-    """Where a review evidence link points on the site."""
-    if not link:
-        return None
-    kind, _, key = link.partition(":")
-    if key and kind == "indicator":
-        return f"{root}indicators/{key}.html"
-    if key and kind == "measure":
-        return f"{root}measures/{key}.html"
-    if key and kind in {"issue", "target"}:
-        return f"{root}logic-model/index.html#{key}"
-    package, _, resource = link.partition("/")
-    if package and resource:
-        return f"{root}datasets/{package}/index.html#{package}-{resource}"
-    return None
-
-
 def _og_image(chart: RenderedChart | None, root: str, base_url: str | None) -> str | None:
     """The chart image that link previews show (absolute when the published address is known)."""
     if chart is None:
@@ -474,43 +279,6 @@ def _downloads(package: Package) -> Outputs:
 
 def citation(package: Package) -> str:
     return f"{SITE_TITLE}「{package.title}」（版 {package.version}、{package.updated} 更新）。原典：{DOCUMENT_TITLE}。"
-
-
-def format_cell(value: Any, field: Field) -> Markup | str:
-    if value is None:
-        return Markup('<span class="missing">欠測</span>')
-    if isinstance(value, bool):
-        return "○" if value else ""
-    if field.name == "fiscal_year" and isinstance(value, int) and not isinstance(value, bool):
-        return fiscal_year_label(value)
-    if field.type == "integer" and isinstance(value, int) and field.name not in {"fiscal_year", "year"}:
-        return f"{value:,}"
-    if field.type == "number" and isinstance(value, (int, float)):
-        return f"{value:,}"
-    return str(value)
-
-
-def format_constraints(field: Field) -> str:
-    parts = []
-    labels = {
-        "required": "必須",
-        "unique": "一意",
-        "minimum": "最小",
-        "maximum": "最大",
-        "pattern": "形式",
-        "enum": "値",
-    }
-    for key, value in sorted(field.constraints.items()):
-        label = labels.get(key, key)
-        if value is True:
-            parts.append(label)
-        elif isinstance(value, list):
-            parts.append(f"{label}: {' / '.join(map(str, value))}")
-        else:
-            parts.append(f"{label}: {value}")
-    if field.is_key:
-        parts.insert(0, "主キー")
-    return "、".join(parts)
 
 
 def json_script(value: Any) -> Markup:

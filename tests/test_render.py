@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from datasite import render
+from datasite import formatting, render
 from datasite.model import Field, era_label, fiscal_year_label
 from tests.conftest import GOLDEN_DATA, run_cli
 
@@ -61,9 +61,9 @@ def test_only_http_links(url: object, safe: bool) -> None:
 def test_cells_are_formatted_for_japanese_readers() -> None:
     count = Field("count", "integer", "件数", "件", "", {}, False)
     year = Field("fiscal_year", "integer", "年度", None, "", {}, True)
-    assert render.format_cell(1234567, count) == "1,234,567"
-    assert render.format_cell(2023, year) == "2023年度（令和5年度）"
-    assert "欠測" in str(render.format_cell(None, count))
+    assert formatting.format_cell(1234567, count) == "1,234,567"
+    assert formatting.format_cell(2023, year) == "2023年度（令和5年度）"
+    assert "欠測" in str(formatting.format_cell(None, count))
 
 
 def test_era_labels() -> None:

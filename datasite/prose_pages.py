@@ -1,0 +1,102 @@
+"""Pages written in Markdown (content/): programme explanations, about, methodology, the glossary.
+
+Data directives in the prose ({{value …}}, {{chart …}}, {{table …}}) become figures linked to their
+table, charts and links, so the prose always shows the published numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from .charts import RenderedChart
+from .content import MARKER_PATTERN, Content, Directive, JapaneseMarkdown, Page
+from .formatting import format_cell, glossary_href
+from .model import AREAS
+
+Outputs = dict[str, bytes]
+HOME_CONTENT = "home"  # content/home.md: the home page's headline figures and trend charts
+
+
+def content_pages(
+    content: Content, page: Callable[..., bytes], prose: Callable[[Page, str, set[str]], Markup]
+) -> Outputs:
+    out: Outputs = {}
+    home = ("トップ", "index.html")
+    programmes = [p for p in content.pages if p.kind == "programme"]
+    listing = ("事業・制度の解説", "programmes/index.html")
+    if programmes:
+        out["programmes/index.html"] = page(
+            "programmes.html",
+            "programmes/index.html",
+            listing[0],
+            "施策目標Ⅶ-1-3の事業と制度のやさしい解説。",
+            [home, (listing[0], None)],
+            groups=[(a, [p for p in programmes if p.area == a.number]) for a in AREAS],
+        )
+    for item in content.pages:
+        if item.kind == "page" and item.slug == HOME_CONTENT:
+            continue  # shown on the home page itself
+        path = f"programmes/{item.slug}.html" if item.kind == "programme" else f"{item.slug}.html"
+        root = "../" * path.count("/")
+        seen: set[str] = set()
+        body = prose(item, root, seen)
+        crumbs = [home, listing, (item.title, None)] if item.kind == "programme" else [home, (item.title, None)]
+        out[path] = page(
+            "prose.html",
+            path,
+            item.title,
+            item.summary or item.title,
+            crumbs,
+            item=item,
+            body=body,
+            glossary_seen=seen,
+            has_charts=any(d.kind == "chart" for d in item.directives),
+        )
+    if content.glossary:
+        out["glossary/index.html"] = page(
+            "glossary.html",
+            "glossary/index.html",
+            "用語集",
+            "このサイトで使う専門用語の説明。",
+            [home, ("用語集", None)],
+            terms=content.glossary,
+            programmes={p.slug: p for p in programmes},
+        )
+    return out
+
+
+def prose_html(
+    item: Page,
+    markdown: JapaneseMarkdown,
+    root: str,
+    seen: set[str],
+    charts: dict[tuple[str, str, str], RenderedChart],
+    macros: Any,
+) -> Markup:
+    rendered = markdown.render(item.body, lambda t: glossary_href(t, root), seen)
+
+    def snippet(directive: Directive) -> str:
+        resource = directive.resource
+        anchor = f"{root}datasets/{resource.package}/index.html#{resource.package}-{resource.name}"
+        if directive.kind == "chart":
+            return str(macros.chart(charts[(resource.package, resource.name, directive.chart)], root))
+        if directive.kind == "table":
+            return f'<a href="{escape(anchor)}">{escape(resource.title)}</a>'
+        field = resource.field(directive.field_name)
+        value = directive.row[directive.field_name]
+        shown = format_cell(value, field)
+        unit = field.unit or ""
+        return (
+            f'<a class="figure" href="{escape(anchor)}" title="{escape(resource.title)}">'
+            f'<data value="{escape(str(value))}">{escape(str(shown))}{escape(unit)}</data></a>'
+        )
+
+    def block(match: re.Match[str]) -> str:
+        return snippet(item.directives[int(match.group(1))])
+
+    rendered = re.sub(r"<p>\ue000(\d+)\ue001</p>", block, rendered)
+    return Markup(MARKER_PATTERN.sub(block, rendered))
