@@ -65,6 +65,16 @@ class RenderMemo:
             self._kept.append(value)
         return known
 
+    @property
+    def enabled(self) -> bool:
+        return self._cache.root is not None
+
+    def known(self, value: Any, content_digest: str) -> None:
+        """``value`` is fully determined by what ``content_digest`` hashes (with the code, which the frame
+        holds): it stands in keys as that digest instead of being pickled."""
+        self._digests[id(value)] = bytes.fromhex(content_digest)
+        self._kept.append(value)
+
     def share(self, value: Any) -> None:
         """Hash ``value`` once wherever it appears (for a large object of a type not in shared_types)."""
         self.shared_ids.add(id(value))

@@ -88,6 +88,13 @@ def render_site(
     frame = (code_fingerprint(), sorted(templates.items()), options.built_on, options.base_url, content.glossary)
     memo = RenderMemo(options.page_cache or Cache(None), frame, SHARED_TYPES)
     memo.share(by_resource)
+    for package in site.packages if memo.enabled else ():
+        # A package is made from its descriptor and its CSV texts alone: hash those instead of its rows.
+        descriptor = json.dumps(package.descriptor, sort_keys=True, ensure_ascii=False)
+        package_digest = digest("package", descriptor, *(part for r in package.resources for part in (r.name, r.text)))
+        memo.known(package, package_digest)
+        for resource in package.resources:
+            memo.known(resource, digest("resource", package_digest, resource.name))
     page = _page_renderer(env, site, options, memo)
     out: Outputs = {}
     areas = [a for a in site.areas if a.number in POLICY_AREA_NUMBERS or site.packages_in(a)]
@@ -151,13 +158,13 @@ def render_site(
             )
             if len(out[path]) <= PAGE_BUDGET:
                 break
-        out.update(_downloads(package))
+        out.update(_downloads(package, memo))
     if logic is not None:
         out.update(logic_pages.logic_pages(logic, site, page, by_resource))
     out.update(prose_pages.content_pages(content, page, prose))
     out.update(localgov_pages.render_localgov(site, page, by_resource, map_files))
     out["404.html"] = page("404.html", "404.html", "ページが見つかりません", "ページが見つかりません。", [])
-    out.update(_discovery_files(site, out, options))
+    out.update(_discovery_files(site, out, options, memo))
     for name, data in static.items():
         out[f"assets/{name}"] = data
     return out
@@ -234,12 +241,14 @@ def _page_renderer(env: Environment, site: Site, options: RenderOptions, memo: R
     return page
 
 
-def _discovery_files(site: Site, out: Outputs, options: RenderOptions) -> Outputs:
+def _discovery_files(site: Site, out: Outputs, options: RenderOptions, memo: RenderMemo) -> Outputs:
     base = options.base_url or ""
     files: Outputs = {
         "robots.txt": discovery.robots(options.base_url),
-        "catalog.jsonld": discovery.json_bytes(discovery.dcat_catalog(site, base, SITE_TITLE)),
-        "feed.xml": discovery.atom_feed(site, SITE_TITLE, base),
+        "catalog.jsonld": memo.get_or_render(
+            "catalog.jsonld", (site, base), lambda: discovery.json_bytes(discovery.dcat_catalog(site, base, SITE_TITLE))
+        ),
+        "feed.xml": memo.get_or_render("feed.xml", (site, base), lambda: discovery.atom_feed(site, SITE_TITLE, base)),
     }
     data = {
         name: content
@@ -248,7 +257,8 @@ def _discovery_files(site: Site, out: Outputs, options: RenderOptions) -> Output
         and name.endswith((".csv", "datapackage.json"))
         and not name.endswith(".excel.csv")
     }
-    files["downloads/all-data.zip"] = discovery.data_zip(data)
+    contents = digest("zip", *(part for name in sorted(data) for part in (name, data[name])))
+    files["downloads/all-data.zip"] = memo.get_or_render("all-data.zip", contents, lambda: discovery.data_zip(data))
     if options.base_url:
         pages = [name for name in out if name.endswith(".html") and name != "404.html"]
         files["sitemap.xml"] = discovery.sitemap(pages, options.base_url)
@@ -262,19 +272,27 @@ def _og_image(chart: RenderedChart | None, root: str, base_url: str | None) -> s
     return f"{base_url or root}charts/{chart.package}/{chart.slug}.png"
 
 
-def _downloads(package: Package) -> Outputs:
+def _downloads(package: Package, memo: RenderMemo) -> Outputs:
     out: Outputs = {}
-    descriptor = json.loads(json.dumps(package.descriptor))
-    for resource, entry in zip(package.resources, descriptor["resources"], strict=True):
+    for resource in package.resources:
         text = resource.text.replace("\r\n", "\n")
         out[f"datasets/{package.name}/{resource.name}.csv"] = text.encode("utf-8")
         out[f"datasets/{package.name}/{resource.name}.excel.csv"] = (
             "\ufeff".encode() + text.replace("\n", "\r\n").encode()
         )
+    out[f"datasets/{package.name}/datapackage.json"] = memo.get_or_render(
+        "datapackage.json", package, lambda: _download_descriptor(package)
+    )
+    return out
+
+
+def _download_descriptor(package: Package) -> bytes:
+    """The package's descriptor as published beside its CSVs (UTF-8, comma-separated, relative paths)."""
+    descriptor = json.loads(json.dumps(package.descriptor))
+    for resource, entry in zip(package.resources, descriptor["resources"], strict=True):
         entry.update(path=f"{resource.name}.csv", encoding="utf-8")
         entry.pop("dialect", None)
-    out[f"datasets/{package.name}/datapackage.json"] = discovery.json_bytes(descriptor, sort_keys=False)
-    return out
+    return discovery.json_bytes(descriptor, sort_keys=False)
 
 
 def citation(package: Package) -> str:

@@ -18,7 +18,7 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from .errors import OutputError
 
@@ -37,13 +37,15 @@ def write_site(outputs: dict[str, bytes], out_dir: Path) -> None:
             _remove_stale(parent, out_dir.name)
             staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=parent))
             try:
-                folders: set[Path] = set()
+                folders: set[str] = set()
                 for relative in sorted(outputs):
-                    target = _inside(staging, relative)
-                    if target.parent not in folders:
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                        folders.add(target.parent)
-                    _place(target, outputs[relative], _inside(out_dir, relative))
+                    _check_inside(relative)
+                    target = os.path.join(staging, relative)
+                    folder = os.path.dirname(target)
+                    if folder not in folders:
+                        os.makedirs(folder, exist_ok=True)
+                        folders.add(folder)
+                    _place(target, outputs[relative], os.path.join(out_dir, relative))
                 staging.chmod(0o755)
                 _swap(staging, out_dir)
             finally:
@@ -53,25 +55,28 @@ def write_site(outputs: dict[str, bytes], out_dir: Path) -> None:
         raise OutputError(f"{error.filename or out_dir}: cannot write the site: {reason}") from error
 
 
-def _place(target: Path, data: bytes, published: Path) -> None:
+def _place(target: str, data: bytes, published: str) -> None:
     """Write ``data`` at ``target``, or, when the published site already holds a regular file with
     exactly these bytes, link to it: creating files costs far more than comparing bytes, and a
     rebuild after a small edit leaves most files as they were."""
     try:
         status = os.lstat(published)
-        if stat.S_ISREG(status.st_mode) and status.st_size == len(data) and published.read_bytes() == data:
-            os.link(published, target)
-            return
+        if stat.S_ISREG(status.st_mode) and status.st_size == len(data):
+            with open(published, "rb") as stream:
+                same = stream.read() == data
+            if same:
+                os.link(published, target)
+                return
     except OSError:
         pass  # nothing published there, or no hard links on this filesystem: write it
-    target.write_bytes(data)
+    with open(target, "wb") as stream:
+        stream.write(data)
 
 
-def _inside(root: Path, relative: str) -> Path:
-    parts = PurePosixPath(relative).parts
-    if not parts or PurePosixPath(relative).is_absolute() or ".." in parts:
+def _check_inside(relative: str) -> None:
+    parts = relative.split("/")
+    if not relative or relative.startswith("/") or any(part in {"", ".", ".."} for part in parts):
         raise OutputError(f"refusing to write outside the site: {relative}")
-    return root.joinpath(*parts)
 
 
 def _swap(staging: Path, out_dir: Path) -> None:
