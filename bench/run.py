@@ -991,6 +991,9 @@ class RealResult:
     caches_cleared: list[str]
     pages: PageStats
     scripts: ScriptStats | None
+    no_change: BuildRun | None = None
+    one_edit: BuildRun | None = None  # after one dataset's description changed
+    edited: str = ""
 
 
 @dataclass
@@ -1049,7 +1052,32 @@ def bench_real(data: Path, out: Path, cache: Path, builder: Builder) -> RealResu
     cleared = builder.clear(cache)
     cold = builder.run("real cold", data, out, cache)
     log(f"real site: cold {cold.wall_s:.2f}s")
-    return RealResult(str(data), cold, cleared, page_stats(out), script_stats(out))
+    pages, scripts = page_stats(out), script_stats(out)
+    no_change = builder.run("real no-change", data, out, cache)
+    log(f"real site: no-change {no_change.wall_s:.2f}s")
+    edited = edit_one_description(data)
+    one_edit = builder.run("real one-edit", data, out, cache)
+    page = out / "datasets" / edited.parent.name / "index.html"
+    if REAL_EDIT_MARK not in page.read_text("utf-8"):
+        raise BenchError(f"after the one-edit rebuild {page} does not show the edited description (stale output)")
+    log(f"real site: one-edit {one_edit.wall_s:.2f}s")
+    edited_name = edited.relative_to(data).as_posix()
+    return RealResult(str(data), cold, cleared, pages, scripts, no_change, one_edit, edited_name)
+
+
+REAL_EDIT_MARK = "（ベンチマークでの編集）"
+
+
+def edit_one_description(data_dir: Path) -> Path:
+    """Append a sentence to the description of the first data package (reference data excluded), as an
+    editor would; the build must rebuild what shows it. Returns the descriptor's path."""
+    descriptor_path = next(
+        path for path in sorted(data_dir.glob("*/datapackage.json")) if not path.parent.name.startswith("ref-")
+    )
+    descriptor = json.loads(descriptor_path.read_text("utf-8"))
+    descriptor["description"] = str(descriptor.get("description", "")) + REAL_EDIT_MARK
+    descriptor_path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return descriptor_path
 
 
 def evaluate(sizes: list[SizeResult], real: RealResult | None) -> list[Target]:
@@ -1198,6 +1226,13 @@ def report(sizes: list[SizeResult], real: RealResult | None, targets: list[Targe
             f"tree {_mb(real.cold.tree_rss_mb)} MB)"
         )
         lines.append("  stages              " + ", ".join(f"{k} {v:.2f}s" for k, v in real.cold.stages.items()))
+        if real.no_change is not None:
+            lines.append(f"  no-change rebuild   {real.no_change.wall_s:.2f} s")
+        if real.one_edit is not None:
+            edit_stages = ", ".join(f"{k} {v:.2f}s" for k, v in real.one_edit.stages.items())
+            lines.append(
+                f"  one-edit rebuild    {real.one_edit.wall_s:.2f} s  ({real.edited}'s description; {edit_stages})"
+            )
         lines.append(f"  pages               {real.cold.counts.get('pages')} ({p.html_pages} .html files)")
         lines.append(f"  largest HTML page   {_kb(p.largest_page_bytes)}  {p.largest_page}")
         lines.append(f"  typical page        {_kb(p.typical_page_bytes)}  {p.typical_page} (median dataset page)")
@@ -1210,7 +1245,7 @@ def report(sizes: list[SizeResult], real: RealResult | None, targets: list[Targe
             parts = ", ".join(f"{name} {_kb(size)}" for name, size in sc.scripts.items())
             lines.append(f"  scripts, chart page {_kb(sc.script_bytes)}  {sc.chart_page} ({parts})")
     loads = [r.load_before for s in sizes for r in (s.cold, s.no_change, s.one_csv)]
-    loads += [real.cold.load_before] if real is not None else []
+    loads += [r.load_before for r in (real.cold, real.no_change, real.one_edit) if r is not None] if real else []
     busiest = max((value for value in loads if value is not None), default=None)
     cpus = os.cpu_count() or 1
     if busiest is not None and busiest > cpus:
