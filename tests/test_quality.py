@@ -59,13 +59,16 @@ def html_pages(site: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def page_types(real_site: Path) -> list[str]:
-    """One page of every type: home, every area page, the datasets catalogue, one dataset page and the 404 page."""
-    areas = sorted(path.relative_to(real_site).as_posix() for path in real_site.glob("areas/*/index.html"))
+    """One page of every type: home, every area page (continued pages too), the datasets catalogue, one
+    dataset page, the second page of a long list of local governments and the 404 page."""
+    areas = sorted(path.relative_to(real_site).as_posix() for path in real_site.glob("areas/*/*.html"))
     datasets = sorted(path.relative_to(real_site).as_posix() for path in real_site.glob("datasets/*/index.html"))
-    assert areas and datasets
+    continued = sorted(path.relative_to(real_site).as_posix() for path in real_site.glob("areas/*/page-*.html"))
+    listing = "local-governments/groups/type-city-page-2.html"
+    assert areas and datasets and continued and (real_site / listing).is_file()
     preferred = "datasets/jusou-implementation/index.html"
     dataset = preferred if preferred in datasets else datasets[0]
-    return ["index.html", *areas, "datasets/index.html", dataset, "404.html"]
+    return ["index.html", *areas, "datasets/index.html", dataset, listing, "404.html"]
 
 
 def new_page(browser: Browser, *, width: int = 1024, height: int = 800, bypass_csp: bool = False) -> Page:
