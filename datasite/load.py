@@ -8,6 +8,7 @@ The map boundaries in ``reference/topojson/`` are read here too, as text, for ``
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -53,12 +54,16 @@ class LoadedInput:
 
 def display(path: Path, base: Path | None = None) -> str:
     """A path as users should see it in messages: relative to the working directory when inside it."""
-    base = (base or Path.cwd()).resolve()
-    absolute = path if path.is_absolute() else Path.cwd() / path
-    try:
-        return Path(os.path.normpath(absolute)).relative_to(base).as_posix()
-    except ValueError:
-        return Path(os.path.normpath(absolute)).as_posix()
+    root = _resolved(os.fspath(base) if base is not None else os.getcwd())
+    absolute = os.path.normpath(os.path.join(os.getcwd(), path))
+    if absolute.startswith(root + os.sep):
+        return PurePosixPath(absolute[len(root) + 1 :]).as_posix()
+    return "." if absolute == root else PurePosixPath(absolute).as_posix()
+
+
+@functools.lru_cache(maxsize=8)
+def _resolved(folder: str) -> str:
+    return os.path.realpath(folder)
 
 
 def load(
