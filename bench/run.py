@@ -1089,14 +1089,11 @@ def evaluate(sizes: list[SizeResult], real: RealResult | None) -> list[Target]:
             Target(name, measured or "not measured", "SKIP" if measured is None else "PASS" if ok else "FAIL")
         )
 
-    if real is None:
-        add(f"real site cold build < {REAL_COLD_MAX_S:g} s", None, False)
-    else:
-        add(
-            f"real site cold build < {REAL_COLD_MAX_S:g} s",
-            f"{real.cold.wall_s:.2f} s",
-            real.cold.wall_s < REAL_COLD_MAX_S,
-        )
+    add(
+        f"real site cold build < {REAL_COLD_MAX_S:g} s",
+        f"{real.cold.wall_s:.2f} s" if real else None,
+        real is not None and real.cold.wall_s < REAL_COLD_MAX_S,
+    )
     big, mid = by_n.get(BIG_N), by_n.get(MID_N)
     add(
         f"{BIG_N:,} packages cold build < {BIG_COLD_MAX_S:g} s",
@@ -1125,24 +1122,17 @@ def evaluate(sizes: list[SizeResult], real: RealResult | None) -> list[Target]:
             bool(walls) and walls[0][0] < limit,
         )
     limit_kb = HTML_PAGE_MAX_BYTES // 1024
-    if real is None:
-        add(f"no HTML page > {limit_kb} KB (real site)", None, False)
-    else:
-        p = real.pages
-        add(
-            f"no HTML page > {limit_kb} KB (real site)",
-            f"largest {p.largest_page_bytes / 1024:.1f} KB {p.largest_page}; {len(p.pages_over_limit)} over",
-            not p.pages_over_limit,
-        )
-    first_view_kb = FIRST_VIEW_MAX_BYTES // 1024
-    if real is None:
-        add(f"typical page first view < {first_view_kb} KB before script (real)", None, False)
-    else:
-        add(
-            f"typical page first view < {first_view_kb} KB before script (real)",
-            f"{real.pages.typical_first_view_bytes / 1024:.1f} KB {real.pages.typical_page}",
-            real.pages.typical_first_view_bytes < FIRST_VIEW_MAX_BYTES,
-        )
+    p = real.pages if real else None
+    add(
+        f"no HTML page > {limit_kb} KB (real site)",
+        f"largest {p.largest_page_bytes / 1024:.1f} KB {p.largest_page}; {len(p.pages_over_limit)} over" if p else None,
+        p is not None and not p.pages_over_limit,
+    )
+    add(
+        f"typical page first view < {FIRST_VIEW_MAX_BYTES // 1024} KB before script (real)",
+        f"{p.typical_first_view_bytes / 1024:.1f} KB {p.typical_page}" if p else None,
+        p is not None and p.typical_first_view_bytes < FIRST_VIEW_MAX_BYTES,
+    )
     worst_site = max(sizes, key=lambda s: s.pages.largest_page_bytes, default=None)
     add(
         f"no HTML page > {limit_kb} KB (synthetic, every N)",

@@ -35,6 +35,9 @@ class Cache:
         except OSError:
             return None
 
+    def has(self, namespace: str, key: str) -> bool:
+        return self.root is not None and (self.root / namespace / key[:2] / key).is_file()
+
     def put(self, namespace: str, key: str, data: bytes) -> None:
         if self.root is None:
             return

@@ -33,23 +33,20 @@ class ChartJob:
 ChartResult = tuple[str, str, bytes]  # spec text, SVG text, PNG bytes (empty when not asked for)
 
 
-# A small chart with Japanese text: drawing it once makes the engine ready for the first real chart.
-_WARM_UP_SPEC = {
-    "data": {"values": [{"年度": "2023年度", "件数": 1}, {"年度": "2024年度", "件数": 2}]},
-    "mark": "bar",
-    "encoding": {"x": {"field": "年度", "type": "nominal"}, "y": {"field": "件数", "type": "quantitative"}},
-    "title": "相談件数",
-}
-
-
 def warm_up() -> None:
-    """Import altair, start vl-convert's JavaScript engine and draw one small chart (together about
-    1 s, once per process, while the main process validates)."""
+    """Import altair, start vl-convert's JavaScript engine and draw one small chart with Japanese text
+    (together about 1 s, once per process, while the main process validates), so that the first real
+    chart is drawn at full speed."""
     from . import charts
 
-    _WARM_UP_SPEC["config"] = {"font": charts.FONT}
-    svg = vl_convert.vegalite_to_svg(_WARM_UP_SPEC, format_locale="ja-JP")
-    vl_convert.svg_to_png(svg, scale=2)
+    spec = {
+        "data": {"values": [{"年度": "2023年度", "件数": 1}, {"年度": "2024年度", "件数": 2}]},
+        "mark": "bar",
+        "encoding": {"x": {"field": "年度", "type": "nominal"}, "y": {"field": "件数", "type": "quantitative"}},
+        "title": "相談件数",
+        "config": {"font": charts.FONT},
+    }
+    vl_convert.svg_to_png(vl_convert.vegalite_to_svg(spec, format_locale="ja-JP"), scale=2)
 
 
 def spec_text_of(spec: dict[str, Any]) -> str:

@@ -9,7 +9,6 @@ browser can render under a strict Content-Security-Policy.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,12 +61,21 @@ class _Planned:
     path: str  # the files' path without the extension
     title: str
     description: str
+    with_png: bool
     spec_key: str
     spec_cached: bool
-    images_key: str | None  # known when the spec is cached
-    with_png: bool
-    pending: Pending[ChartResult] | None  # None: everything came from the cache
-    cached: ChartResult | None
+    drawn: bool  # the images are new: the cache gets them
+    result: Pending[ChartResult]
+
+
+class _Ready:
+    """A result already at hand (taken from the cache)."""
+
+    def __init__(self, result: ChartResult) -> None:
+        self._result = result
+
+    def get(self) -> ChartResult:
+        return self._result
 
 
 class ChartFiles:
@@ -80,11 +88,11 @@ class ChartFiles:
     def collect(self) -> dict[str, bytes]:
         files: dict[str, bytes] = {}
         for item in self._planned:
-            text, svg, png = item.cached if item.pending is None else item.pending.get()  # type: ignore[misc]
-            if item.pending is not None:
-                if not item.spec_cached:
-                    self._cache.put("specs", item.spec_key, text.encode("utf-8"))
-                key = item.images_key or _images_key(text)
+            text, svg, png = item.result.get()
+            if not item.spec_cached:
+                self._cache.put("specs", item.spec_key, text.encode("utf-8"))
+            if item.drawn:
+                key = _images_key(text)
                 self._cache.put("charts", key + ".svg", svg.encode("utf-8"))
                 self._cache.put("charts", key + ".png", png)
             files[f"{item.path}.svg"] = _label_svg(svg, item.title, item.description).encode("utf-8")
@@ -128,19 +136,18 @@ def start_charts(
 def _plan(
     path: str, title: str, description: str, spec_key: str, job: ChartJob, cache: Cache, renderer: ImageRenderer
 ) -> _Planned:
+    def planned(spec_cached: bool, drawn: bool, result: Pending[ChartResult]) -> _Planned:
+        return _Planned(path, title, description, job.with_png, spec_key, spec_cached, drawn, result)
+
     spec = cache.get("specs", spec_key)
     if spec is None:  # the worker builds the spec too (altair is slow to import and to build specs)
-        return _Planned(
-            path, title, description, spec_key, False, None, job.with_png, renderer.submit(run_job, job), None
-        )
+        return planned(False, True, renderer.submit(run_job, job))
     text = spec.decode("utf-8")
     images_key = _images_key(text)
     svg, png = cache.get("charts", images_key + ".svg"), cache.get("charts", images_key + ".png")
     if svg is not None and png is not None:
-        cached = (text, svg.decode("utf-8"), png)
-        return _Planned(path, title, description, spec_key, True, images_key, job.with_png, None, cached)
-    pending = renderer.submit(run_job, ChartJob(text, job.builder, (), job.with_png))
-    return _Planned(path, title, description, spec_key, True, images_key, job.with_png, pending, None)
+        return planned(True, False, _Ready((text, svg.decode("utf-8"), png)))
+    return planned(True, True, renderer.submit(run_job, ChartJob(text, job.builder, (), job.with_png)))
 
 
 def _images_key(spec_text: str) -> str:
@@ -172,7 +179,7 @@ def progress_spec(
         .configure(font=FONT)
         .configure_view(stroke=None)
     )
-    spec: dict[str, Any] = json.loads(json.dumps(layered.to_dict(validate=False), sort_keys=True, ensure_ascii=False))
+    spec: dict[str, Any] = layered.to_dict(validate=False)
     return spec
 
 
@@ -250,7 +257,7 @@ def chart_spec(resource: Resource, chart: Chart) -> dict[str, Any]:
         .configure_title(fontSize=15, anchor="start", color="#111")
         .configure_view(stroke=None)
     )
-    spec: dict[str, Any] = json.loads(json.dumps(built.to_dict(validate=False), sort_keys=True, ensure_ascii=False))
+    spec: dict[str, Any] = built.to_dict(validate=False)
     return spec
 
 

@@ -30,7 +30,7 @@ class RenderMemo:
         self._digests: dict[int, bytes] = {}
         self._kept: list[Any] = []  # shared objects stay alive, so that their ids are never reused
         self.shared_ids: set[int] = set()
-        self._frame = digest("frame", self._pickle(frame, None)) if cache.root is not None else ""
+        self._frame = digest("frame", self._pickle(frame, None)) if self.enabled else ""
 
     def get_or_render(self, kind: str, arguments: Any, render: Callable[[], bytes]) -> bytes:
         """``render()``'s bytes, from the cache when the same ``arguments`` were rendered before."""
@@ -45,7 +45,7 @@ class RenderMemo:
         return rendered
 
     def _key(self, kind: str, arguments: Any) -> str | None:
-        if self._cache.root is None:
+        if not self.enabled:
             return None
         try:
             return digest("page", self._frame, kind, self._pickle(arguments, None))
@@ -73,7 +73,7 @@ class RenderMemo:
         """``value`` is fully determined by what ``content_digest`` hashes (with the code, which the frame
         holds): it stands in keys as that digest instead of being pickled."""
         self._digests[id(value)] = bytes.fromhex(content_digest)
-        self._kept.append(value)
+        self.share(value)
 
     def share(self, value: Any) -> None:
         """Hash ``value`` once wherever it appears (for a large object of a type not in shared_types)."""

@@ -85,7 +85,7 @@ def _build(options: BuildOptions, cache: Cache) -> BuildResult:
 
     # Chart workers start now, so that their start-up (about 1 s each) overlaps validation. Only the
     # charts of new or changed packages can need drawing: the others' images are in the cache.
-    changed = [p for p, key in zip(loaded.packages, package_keys, strict=True) if cache.get("packages", key) is None]
+    changed = [p for p, key in zip(loaded.packages, package_keys, strict=True) if not cache.has("packages", key)]
     charts_to_draw = sum(_declared_charts(package) for package in changed)
     processes = 0 if options.workers < 2 or options.check_only else min(options.workers, charts_to_draw)
     with ImageRenderer(processes) as renderer:
