@@ -12,11 +12,12 @@ import sys
 from functools import partial
 from pathlib import Path
 
-from .errors import BuildError, OutputError
+from .errors import BuildError, OutputError, UnsafeOutputError
 from .load import DEFAULT_MAX_FILE_BYTES, display
-from .pipeline import BUILTIN_TEMPLATES, BuildOptions, BuildResult, build, default_workers
+from .pipeline import BUILTIN_TEMPLATES, BuildOptions, BuildResult, build, default_workers, protected_folders
 from .rules import POLICY_AREAS
 from .serve import HOST, Preview
+from .write import check_output_folder
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 DEFAULT_DATA = Path("datapackages")
@@ -36,7 +37,12 @@ def parser() -> argparse.ArgumentParser:
 
 def _add_build_options(p: argparse.ArgumentParser, *, check: bool) -> None:
     p.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of data packages (default: datapackages)")
-    p.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
+    p.add_argument(
+        "--out",
+        type=_output_folder,
+        default=Path("site"),
+        help="output folder (default: site); replaced only if absent, empty or made by an earlier build",
+    )
     p.add_argument(
         "--templates",
         type=Path,
@@ -120,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
         outcome = "nothing was written" if args.check else f"{args.out} was left as it was"
         print(f"build failed: {len(error.problems)} problem(s); {outcome}", file=sys.stderr)
         return EXIT_PROBLEMS
+    except UnsafeOutputError as error:
+        print(f"build.py: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except OutputError as error:
         print(f"build failed: {error}", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -166,6 +175,11 @@ def serve(argv: list[str]) -> int:
         print(f"build.py serve: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     options = _options(args, epoch, check_only=False)
+    try:
+        check_output_folder(options.out_dir, protected_folders(options))
+    except UnsafeOutputError as error:
+        print(f"build.py serve: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     watch = [options.data_dir, *options.template_dirs]
     if options.content_dir is not None:
         watch.append(options.content_dir)
@@ -198,6 +212,14 @@ def preview_build(options: BuildOptions) -> list[str]:
 
 def _say(line: str) -> None:
     print(line, flush=True)
+
+
+def _output_folder(value: str) -> Path:
+    if not value.strip():
+        raise argparse.ArgumentTypeError(
+            "is empty (an unset shell variable?); give the folder to build into, e.g. --out site"
+        )
+    return Path(value)
 
 
 def _source_date_epoch() -> int | None:

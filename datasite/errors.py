@@ -42,6 +42,11 @@ class OutputError(Exception):
     """Raised by ``write`` when the output folder cannot be written or is locked."""
 
 
+class UnsafeOutputError(OutputError):
+    """Raised by ``write`` when the output folder is not the build's to replace (a usage error):
+    it holds files the build did not write, or is, contains or lies inside a folder it must keep."""
+
+
 def sort_key(problem: Problem) -> tuple[str, int, str, str]:
     return (problem.path, problem.row or 0, problem.field or "", problem.message)
 

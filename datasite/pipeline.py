@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import load
+from . import load, write
 from .cache import Cache, code_fingerprint, digest
 from .errors import BuildError, Problem, errors_of
 
@@ -66,9 +66,29 @@ def build(options: BuildOptions) -> BuildResult:
         cache.close()  # cache entries are written in the background
 
 
+def protected_folders(options: BuildOptions) -> list[write.Guarded]:
+    """The folders a build must never replace: its inputs (nor build inside them), the working
+    directory, the repositories it runs in, the home folder and the cache."""
+    protected = [write.Guarded("the data folder", options.data_dir, input=True)]
+    if options.content_dir is not None:
+        protected.append(write.Guarded("the content folder", options.content_dir, input=True))
+    protected += [write.Guarded("a templates folder", folder, input=True) for folder in options.template_dirs]
+    if options.cache_dir is not None:
+        protected.append(write.Guarded("the cache folder", options.cache_dir))
+    protected += [write.Guarded("the current folder", Path.cwd()), write.Guarded("the home folder", Path.home())]
+    starts = sorted({Path.cwd().resolve(), options.data_dir.absolute().resolve(), BUILTIN_TEMPLATES.parent})
+    for start in starts:
+        repository = next((folder for folder in (start, *start.parents) if (folder / ".git").exists()), None)
+        if repository is not None:
+            protected.append(write.Guarded("a git repository", repository))
+    return protected
+
+
 def _build(options: BuildOptions, cache: Cache) -> BuildResult:
     result = BuildResult()
     clock = _Clock(result.seconds)
+    if not options.check_only:  # before any work: a build that may not write should not start
+        write.check_output_folder(options.out_dir, protected_folders(options))
     loaded = load.load(
         options.data_dir,
         list(options.template_dirs),
@@ -102,7 +122,7 @@ def _build_stages(
     result: BuildResult,
     clock: _Clock,
 ) -> BuildResult:
-    from . import charts, content, logic, maps, model, render, review, write
+    from . import charts, content, logic, maps, model, render, review
 
     valid, problems = _validate(loaded.packages, package_keys, cache, options.workers)
     problems = loaded.problems + problems
@@ -149,7 +169,7 @@ def _build_stages(
     clock.lap("images")
     result.pages = sum(1 for name in outputs if name.endswith(".html"))
     result.files = len(outputs)
-    write.write_site(outputs, options.out_dir)
+    write.write_site(outputs, options.out_dir, protected_folders(options))
     clock.lap("write")
     cache.put("builds", inputs, _remember(result, load.tree_signature(options.out_dir)))
     return result

@@ -9,7 +9,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from datasite import cli
 
@@ -89,3 +89,21 @@ def browser() -> Iterator[Browser]:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield launched
         launched.close()
+
+
+# Waits are locator assertions: page.wait_for_function(string) polls with eval(), which the site's
+# Content-Security-Policy forbids, so it failed whenever the condition was not already true.
+WAIT_MS = 30_000
+
+
+def wait_for_at_least(locator: Locator, count: int) -> None:
+    """Until ``locator`` matches ``count`` elements or more."""
+    if count > 0:
+        expect(locator.nth(count - 1)).to_be_attached(timeout=WAIT_MS)
+
+
+def wait_for_images(page: Page) -> None:
+    """Until every image of the page has finished loading (or failing)."""
+    images = page.locator("img")
+    for index in range(images.count()):
+        expect(images.nth(index)).to_have_js_property("complete", True, timeout=WAIT_MS)

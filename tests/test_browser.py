@@ -7,6 +7,8 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, Request
 
+from tests.conftest import wait_for_at_least, wait_for_images
+
 pytestmark = pytest.mark.browser
 
 
@@ -51,7 +53,7 @@ def test_area_page_renders_interactive_charts_without_errors(browser: Browser, b
     views = page.locator(".chart-view")
     count = views.count()
     assert count >= 3
-    page.wait_for_function(f"document.querySelectorAll('.chart-view.is-interactive svg').length >= {count}")
+    wait_for_at_least(page.locator(".chart-view.is-interactive svg"), count)
     first_svg_text = page.locator(".chart-view.is-interactive svg").first.inner_html()
     assert re.search(r"<text[^>]*>[^<]*[\u3040-\u30ff\u4e00-\u9fff]", first_svg_text), "no Japanese text in the chart"
     assert problems == []
@@ -80,7 +82,7 @@ def test_without_javascript_static_svg_and_table_show(browser: Browser, base_url
     page, problems = open_page(browser, base_url + "areas/comprehensive-support/index.html", javascript=False)
     image = page.locator(".chart-view img").first
     image.scroll_into_view_if_needed()
-    page.wait_for_function("Array.from(document.images).every(i => i.complete)")
+    wait_for_images(page)
     assert image.is_visible() and image.evaluate("i => i.naturalWidth") > 0
     assert page.locator("table").first.is_visible()
     assert page.locator(".chart-view svg").count() == 0

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from datasite import write
 from tests.conftest import GOLDEN_DATA, run_cli, tree_digest
 
 
@@ -14,9 +15,9 @@ def test_two_builds_are_byte_identical(tmp_path: Path, golden_site: Path, capsys
 
 
 def test_rebuild_over_existing_site_replaces_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A page an earlier build wrote and this one does not is removed (the manifest says the build wrote it)."""
     out = tmp_path / "site"
-    out.mkdir()
-    (out / "stale.html").write_text("old", encoding="utf-8")
+    write.write_site({"stale.html": b"old"}, out)
     assert run_cli(["--data", str(GOLDEN_DATA), "--out", str(out)], capsys)[0] == 0
     assert not (out / "stale.html").exists()
     assert (out / "index.html").exists()

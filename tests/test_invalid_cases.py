@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from datasite import write
 from tests.conftest import FIXTURES, copy_case, run_cli, tree_digest
 
 INVALID = sorted(p for p in (FIXTURES / "invalid").iterdir() if p.is_dir())
@@ -18,9 +19,7 @@ def test_bad_input_fails_with_expected_lines_and_keeps_site(
 ) -> None:
     work = copy_case(case, tmp_path / case.name)
     site = work / "site"
-    (site / "datasets").mkdir(parents=True)
-    (site / "index.html").write_text("previously published\n", encoding="utf-8")
-    (site / "datasets" / "a.csv").write_bytes(b"x,y\n1,2\n")
+    write.write_site({"index.html": b"previously published\n", "datasets/a.csv": b"x,y\n1,2\n"}, site)
     before = tree_digest(site)
     args_file = work / "args.txt"
     extra = args_file.read_text().split() if args_file.exists() else []

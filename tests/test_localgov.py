@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from datasite import charts, cli, load, localgov, localgov_model, localgov_pages, maps, model, validate
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, wait_for_images
 from tests.test_browser import csp_violations, open_page
 
 DATA = ROOT / "datapackages"
@@ -497,6 +497,7 @@ def test_without_javascript_the_index_lists_prefectures(browser: Browser, base_u
     assert page.locator("#prefectures + p + ul a").count() == 47
     page.context.close()
     page, problems = open_page(browser, base_url + "maps/prefectural-caravan-destinations-fy2023.html")
-    page.wait_for_function("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
+    wait_for_images(page)
+    assert all(width > 0 for width in page.locator("img").evaluate_all("images => images.map(i => i.naturalWidth)"))
     assert problems == [] and csp_violations(page) == []
     page.context.close()

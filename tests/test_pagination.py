@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, expect
 
 from datasite import cli, pagination
 from tests.conftest import GOLDEN_DATA
@@ -146,7 +146,7 @@ def test_the_filter_of_a_split_catalogue_searches_every_page(big_catalogue: Path
         page.goto(f"http://127.0.0.1:{server.server_address[1]}/datasets/page-2.html")
         on_this_page = page.locator("#catalogue-page li[data-topics]").count()
         page.select_option("#filter-area", "hikikomori")
-        page.wait_for_function("!document.getElementById('catalogue-results').hidden")
+        expect(page.locator("#catalogue-results")).to_have_js_property("hidden", False)
         assert page.locator("#catalogue-results ul.catalogue > li").count() == 100  # every area-2 table
         assert "100件" in page.locator("#filter-count").inner_text()
         assert page.locator("#catalogue-page").is_hidden()

@@ -19,10 +19,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Request
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import Browser, Page, Request, expect
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, wait_for_at_least
 
 NODE_MODULES = ROOT / "node_modules"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -80,9 +79,7 @@ def wait_for_charts(page: Page) -> None:
     """Wait until every chart has been replaced by its interactive rendering."""
     count = page.locator(".chart-view").count()
     if count:
-        page.wait_for_function(
-            "n => document.querySelectorAll('.chart-view.is-interactive svg').length >= n", arg=count
-        )
+        wait_for_at_least(page.locator(".chart-view.is-interactive svg"), count)
 
 
 # --- valid HTML: the Nu checker runs in the background while the browser checks run ---------------------------------
@@ -310,8 +307,8 @@ def keyboard_problem(page: Page) -> str | None:
         return "the focused skip link has no visible outline"
     page.keyboard.press("Enter")
     try:
-        page.wait_for_function("location.hash === '#main'", timeout=5_000)
-    except PlaywrightTimeoutError:
+        expect(page).to_have_url(re.compile("#main$"), timeout=5_000)
+    except AssertionError:
         return "activating the skip link did not go to #main"
     if page.evaluate("document.activeElement.id") != "main":
         return "activating the skip link did not move focus to #main"
