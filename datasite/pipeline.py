@@ -107,7 +107,8 @@ def _build(options: BuildOptions, cache: Cache) -> BuildResult:
     # charts of new or changed packages can need drawing: the others' images are in the cache.
     changed = [p for p, key in zip(loaded.packages, package_keys, strict=True) if not cache.has("packages", key)]
     charts_to_draw = sum(_declared_charts(package) for package in changed)
-    processes = 0 if options.workers < 2 or options.check_only else min(options.workers, charts_to_draw)
+    # Charts are always drawn in worker processes (one at least): vl-convert can abort the process it runs in.
+    processes = 0 if options.check_only else min(max(1, options.workers), charts_to_draw)
     with ImageRenderer(processes) as renderer:
         return _build_stages(options, loaded, package_keys, inputs, cache, renderer, result, clock)
 
@@ -123,6 +124,7 @@ def _build_stages(
     clock: _Clock,
 ) -> BuildResult:
     from . import charts, content, logic, maps, model, render, review
+    from .chart_worker import JobFailed
 
     valid, problems = _validate(loaded.packages, package_keys, cache, options.workers)
     problems = loaded.problems + problems
@@ -164,8 +166,11 @@ def _build_stages(
         prose,
     )
     clock.lap("render")
-    outputs.update(chart_files.collect())  # the images were made in the workers while the pages rendered
-    outputs.update(map_files.collect())
+    try:  # the images were made in the workers while the pages rendered
+        outputs.update(chart_files.collect())
+        outputs.update(map_files.collect())
+    except JobFailed as failure:
+        raise BuildError([Problem(failure.label, None, None, f"could not be drawn: {failure.reason}")]) from failure
     clock.lap("images")
     result.pages = sum(1 for name in outputs if name.endswith(".html"))
     result.files = len(outputs)
