@@ -27,7 +27,7 @@ import regex
 import requests
 from frictionless import Checklist, Dialect, FrictionlessException, Package, Resource, Schema, formats, system
 
-from . import integrity, limits, rules
+from . import downloads, integrity, limits, rules
 from .errors import Problem
 from .load import RawPackage, RawResource
 
@@ -149,6 +149,7 @@ def _validate_package(package: RawPackage) -> tuple[ValidPackage | None, list[Pr
         problems.extend(chart_problems)
         if not chart_problems:
             problems.extend(check_chart_data(package.display_path, descriptor, raw, rows, numbers))
+        problems.extend(formula_cells(descriptor, raw, rows, numbers))
         if any(p.severity == "error" for p in cell_problems):
             continue  # the integrity rules compute with the values: only with readable ones
         findings, integrity_problems = integrity.check(descriptor, raw.display_path, rows, numbers)
@@ -519,6 +520,29 @@ def check_chart_data(
                         field,
                         f"the value is {len(text):,} characters and the field is charted; "
                         f"a chart draws texts of at most {limits.MAX_LABEL_CHARS:,} characters",
+                    )
+                )
+    return problems
+
+
+def formula_cells(descriptor: dict[str, Any], raw: RawResource, rows: list[Row], numbers: list[int]) -> list[Problem]:
+    """A warning for each text cell that a spreadsheet would run as a formula: the Excel CSV writes it
+    with a leading ' (downloads.excel_csv); the CSV for programs keeps it as it is."""
+    fields = descriptor["schema"]["fields"]
+    texts = [f["name"] for f in fields if f.get("type", "string") not in {"integer", "number"}]
+    problems: list[Problem] = []
+    for row, number in zip(rows, numbers, strict=True):
+        for name in texts:
+            value = row.get(name)
+            if isinstance(value, str) and downloads.is_formula_like(value):
+                problems.append(
+                    Problem(
+                        raw.display_path,
+                        number,
+                        name,
+                        f"starts with {value[0]!r}, which spreadsheets run as a formula: the Excel CSV "
+                        "writes it with a leading ' (the CSV for programs keeps it as it is)",
+                        "warning",
                     )
                 )
     return problems
