@@ -123,7 +123,7 @@ def _build_stages(
     result: BuildResult,
     clock: _Clock,
 ) -> BuildResult:
-    from . import charts, content, logic, maps, model, render, review
+    from . import charts, content, logic, maps, model, ownership, render, review
     from .chart_worker import JobFailed
 
     valid, problems = _validate(loaded.packages, package_keys, cache, options.workers)
@@ -133,6 +133,8 @@ def _build_stages(
     logic_model = logic.build_logic_model(site)
     prose, content_problems = content.parse_content(loaded.content, site)
     problems += content_problems
+    output_problems, sources = ownership.check(site, logic_model, prose, valid)
+    problems += output_problems
     if logic_model is not None:
         problems += review_problems(logic_model, valid)
         result.review = {s: sum(1 for r in logic_model.review if r.status == s) for s in review.STATUSES}
@@ -166,6 +168,10 @@ def _build_stages(
         prose,
     )
     clock.lap("render")
+    page_problems = ownership.page_sizes(outputs, sources)
+    if errors_of(page_problems, strict=options.strict):
+        raise BuildError(errors_of(page_problems, strict=options.strict))
+    result.warnings += page_problems
     try:  # the images were made in the workers while the pages rendered
         outputs.update(chart_files.collect())
         outputs.update(map_files.collect())
