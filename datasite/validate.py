@@ -168,8 +168,10 @@ def _to_frictionless(
 ) -> tuple[Resource | None, list[Problem]]:
     where = f'resources[{raw.index}] "{descriptor.get("name")}"'
     pattern_problems = [
-        Problem(package.display_path, None, f"{where}: field {name!r}", f"pattern: {message}")
-        for name, _, message in _patterns(descriptor)
+        Problem(
+            package.display_path, None, f"resources[{raw.index}].schema.fields[{index}].constraints.pattern", message
+        )
+        for index, _, _, message in _patterns(descriptor)
         if message
     ]
     if pattern_problems:
@@ -330,7 +332,7 @@ def _read_rows(
         for i, f in enumerate(table.schema.fields)
         if f.type in {"integer", "number"}
     ]
-    patterns = [(name, compiled) for name, compiled, _ in _patterns(descriptor) if compiled is not None]
+    patterns = [(name, compiled) for _, name, compiled, _ in _patterns(descriptor) if compiled is not None]
     slow: set[str] = set()
     for row in table.read_rows():  # type: ignore[attr-defined]
         values = row.to_dict()
@@ -398,24 +400,24 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _patterns(descriptor: dict[str, Any]) -> Iterator[tuple[str, Any, str]]:
-    """(field name, compiled pattern or None, problem or "") for each ``pattern`` constraint of the schema.
+def _patterns(descriptor: dict[str, Any]) -> Iterator[tuple[int, str, Any, str]]:
+    """(field index, name, compiled pattern or None, problem or "") for each ``pattern`` constraint.
 
     frictionless checks patterns with Python's ``re``, which can take exponential time (``(a|aa)+$``);
     they are checked here instead, with the ``regex`` module and a time limit per cell."""
     schema = descriptor.get("schema")
-    for field in schema.get("fields", []) if isinstance(schema, dict) else []:
+    for index, field in enumerate(schema.get("fields", []) if isinstance(schema, dict) else []):
         constraints = field.get("constraints") if isinstance(field, dict) else None
         if not isinstance(constraints, dict) or "pattern" not in constraints:
             continue
-        pattern = constraints["pattern"]
+        pattern, name = constraints["pattern"], str(field.get("name"))
         if not isinstance(pattern, str):
-            yield str(field.get("name")), None, "must be a text"
+            yield index, name, None, "must be a text"
             continue
         try:
-            yield str(field.get("name")), regex.compile(pattern), ""
+            yield index, name, regex.compile(pattern), ""
         except (regex.error, TypeError, ValueError, OverflowError, RecursionError) as error:
-            yield str(field.get("name")), None, f"cannot be read as a regular expression ({error})"
+            yield index, name, None, f"cannot be read as a regular expression ({error})"
 
 
 def without_patterns(schema: Any) -> Any:
