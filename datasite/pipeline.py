@@ -123,7 +123,7 @@ def _build_stages(
     result: BuildResult,
     clock: _Clock,
 ) -> BuildResult:
-    from . import charts, content, logic, maps, model, ownership, render, review
+    from . import charts, content, logic, maps, model, ownership, render, review, validate
     from .chart_worker import JobFailed
 
     valid, problems = _validate(loaded.packages, package_keys, cache, options.workers)
@@ -131,6 +131,7 @@ def _build_stages(
     clock.lap("validate")
     site = model.build_site(valid)
     logic_model = logic.build_logic_model(site)
+    problems += validate.check_content_texts(loaded.content)
     prose, content_problems = content.parse_content(loaded.content, site)
     problems += content_problems
     output_problems, sources = ownership.check(site, logic_model, prose, valid)

@@ -489,6 +489,20 @@ def check_cells(descriptor: dict[str, Any], raw: RawResource) -> list[Problem]:
     return problems
 
 
+def check_content_texts(files: dict[str, str]) -> list[Problem]:
+    """Control characters (errors) and bidirectional controls (warnings) in the Markdown pages and the
+    glossary, by line, as in the tables."""
+    problems: list[Problem] = []
+    for path, text in sorted(files.items()):
+        if not rules.CONTROL.search(text) and not rules.BIDI.search(text):
+            continue
+        for number, line in enumerate(text.split("\n"), start=1):
+            found = rules.character_problem(line.replace("\r", ""))
+            if found is not None:
+                problems.append(Problem(path, number, None, found[0], found[1]))
+    return problems
+
+
 def check_chart_data(
     path: str, descriptor: dict[str, Any], raw: RawResource, rows: list[Row], numbers: list[int]
 ) -> list[Problem]:
