@@ -6,13 +6,22 @@ imports its slower libraries; the workers import altair (through ``charts``) whi
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
+import os
+import tempfile
+import threading
+import time
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, Protocol, TypeVar
 
 import vl_convert
+
+from . import limits
 
 Result = TypeVar("Result")
 ResultCo = TypeVar("ResultCo", covariant=True)
@@ -28,6 +37,7 @@ class ChartJob:
     builder: str
     arguments: tuple[Any, ...]
     with_png: bool = True
+    label: str = ""  # what it draws, for a problem line: the files' path without extension
 
 
 ChartResult = tuple[str, str, bytes]  # spec text, SVG text, PNG bytes (empty when not asked for)
@@ -71,39 +81,223 @@ class Pending(Protocol[ResultCo]):
     def get(self) -> ResultCo: ...
 
 
+class JobFailed(Exception):
+    """A chart or map could not be drawn: its job raised, its worker process died, or it ran out of time.
+    ``label`` names what was being drawn (the chart's files, or the map's title)."""
+
+    def __init__(self, label: str, reason: str) -> None:
+        super().__init__(f"{label}: {reason}")
+        self.label = label
+        self.reason = reason
+
+
+def label_of(argument: object) -> str:
+    """What a job draws, for a problem line: a ChartJob's label, or a map drawing's title."""
+    label = getattr(argument, "label", "")
+    if isinstance(label, str) and label:
+        return label
+    first = argument[0] if isinstance(argument, tuple) and argument else argument
+    title = getattr(first, "title", "")
+    return f'the map "{title}"' if isinstance(title, str) and title else "a chart"
+
+
 class _Deferred(Generic[Argument, Result]):
     """A job run in this process, when its result is first asked for."""
 
-    def __init__(self, function: Callable[[Argument], Result], argument: Argument) -> None:
-        self._function, self._argument = function, argument
+    def __init__(self, function: Callable[[Argument], Result], argument: Argument, label: str) -> None:
+        self._function, self._argument, self._label = function, argument, label
         self._result: tuple[Result] | None = None
 
     def get(self) -> Result:
         if self._result is None:
-            self._result = (self._function(self._argument),)
+            try:
+                self._result = (self._function(self._argument),)
+            except Exception as error:
+                raise JobFailed(self._label, _reason(error)) from error
         return self._result[0]
 
 
+def _reason(error: BaseException) -> str:
+    text = " ".join(str(error).split())
+    return f"{type(error).__name__}: {text[:300]}"
+
+
+@dataclass
+class _Task:
+    function: Callable[[Any], Any]
+    argument: Any
+    label: str
+    done: threading.Event = field(default_factory=threading.Event)
+    result: Any = None
+    failure: str | None = None
+
+    def finish(self, result: Any = None, failure: str | None = None) -> None:
+        self.result, self.failure = result, failure
+        self.done.set()
+
+
+class _Handle(Generic[Result]):
+    def __init__(self, task: _Task) -> None:
+        self._task = task
+
+    def get(self) -> Result:
+        self._task.done.wait()
+        if self._task.failure is not None:
+            raise JobFailed(self._task.label, self._task.failure)
+        result: Result = self._task.result
+        return result
+
+
+def _serve(connection: Connection, errors: str) -> None:
+    """A worker process: warm up, then run each job sent until told to stop (``None``). What the
+    process prints on its standard error (a Rust panic's backtrace) goes to the file ``errors``: the
+    build prints one line for a failed job, not pages of backtrace."""
+    with open(errors, "wb") as stream:
+        os.dup2(stream.fileno(), 2)
+    with contextlib.suppress(Exception):  # a job that needs what failed says so itself
+        warm_up()
+    while True:
+        try:
+            message = connection.recv()
+        except EOFError:
+            return
+        if message is None:
+            return
+        function, argument = message
+        try:
+            reply: tuple[str, Any] = ("ok", function(argument))
+        except Exception as error:  # reported as the job's failure
+            reply = ("failed", _reason(error))
+        connection.send(reply)
+
+
+class _Worker:
+    def __init__(self, context: Any) -> None:
+        self.connection, child = multiprocessing.Pipe()
+        handle, self.errors = tempfile.mkstemp(prefix="datasite-chart-worker-", suffix=".log")
+        os.close(handle)
+        self.process = context.Process(target=_serve, args=(child, self.errors), daemon=True)
+        self.process.start()
+        child.close()
+        self.task: _Task | None = None
+        self.deadline = 0.0
+
+    def last_words(self) -> str:
+        """The first lines the process printed on its standard error (a panic's place and message), if any."""
+        try:
+            with open(self.errors, "rb") as stream:
+                text = stream.read(4096).decode("utf-8", "replace")
+        except OSError:
+            return ""
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        return f": {' '.join(lines[:2])[:300]}" if lines else ""
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.connection.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.errors)
+
+
 class ImageRenderer:
-    """Runs chart jobs in ``processes`` worker processes, or in this process when it is 0.
+    """Runs chart and map jobs in ``processes`` worker processes, or in this process when it is 0.
 
     The workers start as soon as the renderer is made and warm up while the main process validates
     and then renders the pages, which need no image. Every result depends only on its job: pooled
-    and serial output are identical.
+    and serial output are identical. A job whose worker dies (vl-convert aborts on some inputs) or
+    that runs longer than ``timeout`` seconds fails with ``JobFailed`` naming it; the worker is
+    replaced and the other jobs go on. Nothing waits forever.
     """
 
-    def __init__(self, processes: int) -> None:
-        self._pool: Any = None
+    def __init__(self, processes: int, timeout: float = limits.CHART_SECONDS) -> None:
+        self._timeout = timeout
+        self._context = multiprocessing.get_context("spawn")
+        self._queue: deque[_Task] = deque()
+        self._lock = threading.Lock()
+        self._closing = False
+        self._workers: list[_Worker] = []
+        self._thread: threading.Thread | None = None
         if processes > 0:
-            self._pool = multiprocessing.get_context("spawn").Pool(processes, initializer=warm_up)
+            self._wake_reader, self._wake_writer = multiprocessing.Pipe(duplex=False)
+            self._workers = [_Worker(self._context) for _ in range(processes)]
+            self._thread = threading.Thread(target=self._dispatch_safely, name="chart-dispatcher", daemon=True)
+            self._thread.start()
 
-    def submit(self, function: Callable[[Argument], Result], argument: Argument) -> Pending[Result]:
+    def submit(
+        self, function: Callable[[Argument], Result], argument: Argument, label: str | None = None
+    ) -> Pending[Result]:
         """``function(argument)`` in a worker (or here, when first asked for). The function must be
         importable by name and its argument picklable."""
-        if self._pool is None:
-            return _Deferred(function, argument)
-        pending: Pending[Result] = self._pool.apply_async(function, (argument,))
-        return pending
+        label = label or label_of(argument)
+        if self._thread is None:
+            return _Deferred(function, argument, label)
+        task = _Task(function, argument, label)
+        with self._lock:
+            self._queue.append(task)
+        self._wake_writer.send_bytes(b"")
+        return _Handle(task)
+
+    def _dispatch_safely(self) -> None:
+        try:
+            self._dispatch()
+        except BaseException as error:  # whatever happens, no get() waits forever
+            with self._lock:
+                waiting = [*self._queue, *(w.task for w in self._workers if w.task is not None)]
+                self._queue.clear()
+            for task in waiting:
+                task.finish(failure=f"the chart workers stopped ({_reason(error)})")
+
+    def _dispatch(self) -> None:
+        while True:
+            with self._lock:
+                if self._closing:
+                    return
+                for worker in self._workers:
+                    if worker.task is None and self._queue:
+                        task = self._queue.popleft()
+                        try:
+                            worker.connection.send((task.function, task.argument))
+                        except Exception as error:  # an argument that cannot be sent fails alone
+                            task.finish(failure=f"it could not be sent to a worker ({_reason(error)})")
+                            continue
+                        worker.task, worker.deadline = task, time.monotonic() + self._timeout
+            busy = [w for w in self._workers if w.task is not None]
+            now = time.monotonic()
+            wait_for = max(0.0, min((w.deadline for w in busy), default=now + 60) - now)
+            objects: list[Any] = [self._wake_reader]
+            for worker in busy:
+                objects += [worker.connection, worker.process.sentinel]
+            ready = set(wait(objects, timeout=wait_for))
+            if self._wake_reader in ready:
+                while self._wake_reader.poll():
+                    self._wake_reader.recv_bytes()
+            for index, worker in enumerate(self._workers):
+                held = worker.task
+                if held is None:
+                    continue
+                task = held
+                if worker.connection in ready:
+                    try:
+                        status, payload = worker.connection.recv()
+                    except (EOFError, OSError):
+                        status, payload = "died", None
+                    if status != "died":
+                        worker.task = None
+                        task.finish(payload if status == "ok" else None, None if status == "ok" else payload)
+                        continue
+                if worker.connection in ready or worker.process.sentinel in ready:
+                    worker.process.join(5)
+                    code = worker.process.exitcode
+                    words = worker.last_words()
+                    task.finish(failure=f"the worker process drawing it stopped (exit code {code}{words})")
+                elif time.monotonic() >= worker.deadline:
+                    task.finish(failure=f"drawing it took longer than {self._timeout:g} s")
+                else:
+                    continue
+                worker.stop()
+                self._workers[index] = _Worker(self._context)  # the other jobs go on
 
     def __enter__(self) -> ImageRenderer:
         return self
@@ -111,6 +305,13 @@ class ImageRenderer:
     def __exit__(self, *exception: object) -> None:
         # Every result the build needs has been collected by now (or the build failed): the workers are
         # stopped rather than left to finish their warm-up or to tear their engines down.
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
+        if self._thread is None:
+            return
+        with self._lock:
+            self._closing = True
+        self._wake_writer.send_bytes(b"")
+        self._thread.join(10)
+        for worker in self._workers:
+            worker.stop()
+        for task in self._queue:
+            task.finish(failure="the build stopped before it was drawn")

@@ -112,7 +112,7 @@ def start_charts(
         for chart in resource.charts:
             ref = RenderedChart(resource.package, resource.name, chart)
             refs.append(ref)
-            job = ChartJob(None, "chart_spec", (resource, chart))
+            job = ChartJob(None, "chart_spec", (resource, chart), label=f"charts/{ref.package}/{ref.slug}")
             key = digest(
                 "chart-spec",
                 code_fingerprint(),
@@ -126,7 +126,7 @@ def start_charts(
             planned.append(_plan(path, chart.title, chart.description, key, job, cache, renderer))
     for item in progress:
         arguments = (item.title, item.unit, item.actual_label, item.actual, item.target_label, item.target)
-        job = ChartJob(None, "progress_spec", arguments, with_png=False)
+        job = ChartJob(None, "progress_spec", arguments, with_png=False, label=item.path)
         key = digest("progress-spec", code_fingerprint(), repr(arguments))
         description = f"{item.actual_label}と{item.target_label}"
         planned.append(_plan(item.path, item.title, description, key, job, cache, renderer))
@@ -147,7 +147,7 @@ def _plan(
     svg, png = cache.get("charts", images_key + ".svg"), cache.get("charts", images_key + ".png")
     if svg is not None and png is not None:
         return planned(True, False, _Ready((text, svg.decode("utf-8"), png)))
-    return planned(True, True, renderer.submit(run_job, ChartJob(text, job.builder, (), job.with_png)))
+    return planned(True, True, renderer.submit(run_job, ChartJob(text, job.builder, (), job.with_png, job.label)))
 
 
 def _images_key(spec_text: str) -> str:

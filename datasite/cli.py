@@ -22,6 +22,7 @@ from .write import check_output_folder
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 DEFAULT_DATA = Path("datapackages")
 DEFAULT_PORT = 8000
+LAST_EPOCH = 253_402_300_799  # 9999-12-31T23:59:59Z: the last second a date of four digits can show
 
 
 def parser() -> argparse.ArgumentParser:
@@ -225,9 +226,14 @@ def _output_folder(value: str) -> Path:
 def _source_date_epoch() -> int | None:
     """SOURCE_DATE_EPOCH in seconds, or None when unset; ValueError when it is not whole seconds."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is not None and not epoch.isdigit():
-        raise ValueError(f"SOURCE_DATE_EPOCH must be whole seconds, not {epoch!r}")
-    return None if epoch is None else int(epoch)
+    if epoch is None:
+        return None
+    if not (epoch.isascii() and epoch.isdigit()):
+        raise ValueError(f"SOURCE_DATE_EPOCH must be whole seconds, not {epoch[:40]!r}")
+    if len(epoch) > 12 or int(epoch) > LAST_EPOCH:
+        limit = f"a time before the year 10000 (at most {LAST_EPOCH})"
+        raise ValueError(f"SOURCE_DATE_EPOCH must be {limit}, not {epoch[:40]}")
+    return int(epoch)
 
 
 def _options(args: argparse.Namespace, epoch: int | None, *, check_only: bool) -> BuildOptions:

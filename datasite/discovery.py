@@ -10,6 +10,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from .model import Package, Site
+from .rules import is_date
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # a fixed timestamp keeps the archive byte-for-byte reproducible
 TAG_AUTHORITY = "datasite.opendata,2026"
@@ -113,6 +114,8 @@ def atom_feed(site: Site, site_title: str, base_url: str) -> bytes:
     entries: list[tuple[str, str, str, str]] = []  # (date, id, title, summary)
     for package in site.packages:
         for change in changelog(package):
+            if not is_date(change["date"]):
+                continue  # validation reports it; an Atom feed holds only real dates
             entry_id = f"tag:{TAG_AUTHORITY}:{package.name}:{change['version']}"
             title = f"{package.title}（版 {change['version']}）"
             entries.append((change["date"], entry_id, title, change["changes"] + "\n" + package.name))

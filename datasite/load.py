@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from . import limits
 from .cache import digest
 from .errors import Problem
 
@@ -76,8 +77,8 @@ def load(
 ) -> LoadedInput:
     loaded = LoadedInput(topologies=load_topologies(topojson_dir or TOPOJSON_DIR))
     if content_dir is not None and content_dir.is_dir():
-        for path in sorted(content_dir.rglob("*")):
-            if path.is_file() and path.suffix in {".md", ".csv"}:
+        for path in _files_inside(content_dir, loaded.problems):
+            if path.suffix in {".md", ".csv"}:
                 try:
                     loaded.content[display(path)] = path.read_bytes().decode("utf-8-sig")
                 except UnicodeDecodeError as error:
@@ -85,22 +86,49 @@ def load(
     if not data_dir.is_dir():
         loaded.problems.append(Problem(display(data_dir), None, None, "data folder not found"))
     else:
+        root = data_dir.resolve()
         for folder in sorted(p for p in data_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            if not _inside(folder, root):
+                loaded.problems.append(Problem(display(folder), None, None, _OUTSIDE.format(what="the data folder")))
+                continue
             package, problems = _load_package(folder, max_file_bytes)
             loaded.problems.extend(problems)
             if package is not None:
                 loaded.packages.append(package)
     # Later folders take precedence: built-in templates first, a site's overrides last.
     for template_dir in template_dirs:
-        for path in sorted(template_dir.rglob("*")):
-            if not path.is_file():
-                continue
+        for path in _files_inside(template_dir, loaded.problems):
             name = path.relative_to(template_dir).as_posix()
             if name.startswith("static/"):
                 loaded.static[name.removeprefix("static/")] = path.read_bytes()
             elif path.suffix in {".html", ".xml", ".txt", ".json"}:
                 loaded.templates[name] = path.read_text(encoding="utf-8")
     return loaded
+
+
+_OUTSIDE = "is a symbolic link to something outside {what}; the build reads nothing outside its input folders"
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """True when ``path``, every link followed, is ``root`` or lies inside it."""
+    try:
+        return path.resolve(strict=True).is_relative_to(root)
+    except (OSError, RuntimeError):
+        return False
+
+
+def _files_inside(folder: Path, problems: list[Problem]) -> list[Path]:
+    """Every file under ``folder`` in order, leaving out (with a problem) links that lead outside it."""
+    root = folder.resolve()
+    files: list[Path] = []
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file():
+            continue
+        if _inside(path, root):
+            files.append(path)
+        else:
+            problems.append(Problem(display(path), None, None, _OUTSIDE.format(what=display(folder))))
+    return files
 
 
 def load_topologies(folder: Path) -> dict[str, str]:
@@ -119,14 +147,26 @@ def _load_package(folder: Path, max_file_bytes: int) -> tuple[RawPackage | None,
     shown = display(descriptor_path)
     if not descriptor_path.is_file():
         return None, [Problem(display(folder), None, None, f"no {DESCRIPTOR} in this package folder")]
+    if not _inside(descriptor_path, folder.resolve()):
+        return None, [Problem(shown, None, None, _OUTSIDE.format(what="the package folder"))]
+    size = descriptor_path.stat().st_size
+    if size > limits.MAX_DESCRIPTOR_BYTES:
+        limit = f"{limits.MAX_DESCRIPTOR_BYTES:,}"
+        return None, [
+            Problem(shown, None, None, f"is {size:,} bytes, over the limit of {limit} bytes for a descriptor")
+        ]
     try:
         descriptor = json.loads(descriptor_path.read_bytes().decode("utf-8-sig"))
     except UnicodeDecodeError as error:
         return None, [Problem(shown, None, None, f"descriptor is not UTF-8 ({error.reason} at byte {error.start})")]
     except json.JSONDecodeError as error:
         return None, [Problem(shown, error.lineno, None, f"invalid JSON: {error.msg} (column {error.colno})")]
+    except RecursionError:
+        return None, [_too_deep(shown)]
     if not isinstance(descriptor, dict):
         return None, [Problem(shown, None, None, "descriptor must be a JSON object")]
+    if depth(descriptor) > limits.MAX_DESCRIPTOR_DEPTH:
+        return None, [_too_deep(shown)]
     problems: list[Problem] = []
     resources: list[RawResource] = []
     declared = descriptor.get("resources")
@@ -139,6 +179,29 @@ def _load_package(folder: Path, max_file_bytes: int) -> tuple[RawPackage | None,
         if raw is not None:
             resources.append(raw)
     return RawPackage(folder.name, shown, descriptor, tuple(resources)), problems
+
+
+def _too_deep(shown: str) -> Problem:
+    limit = limits.MAX_DESCRIPTOR_DEPTH
+    return Problem(
+        shown, None, None, f"objects and lists are nested more than {limit} levels deep; flatten the descriptor"
+    )
+
+
+def depth(value: Any) -> int:
+    """How many levels of objects and lists ``value`` nests (without recursion: any depth is safe)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            stack.extend((child, level + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, level + 1) for child in item)
+        else:
+            continue
+        deepest = max(deepest, level + 1)
+    return deepest
 
 
 def _load_resource(

@@ -107,7 +107,8 @@ def _build(options: BuildOptions, cache: Cache) -> BuildResult:
     # charts of new or changed packages can need drawing: the others' images are in the cache.
     changed = [p for p, key in zip(loaded.packages, package_keys, strict=True) if not cache.has("packages", key)]
     charts_to_draw = sum(_declared_charts(package) for package in changed)
-    processes = 0 if options.workers < 2 or options.check_only else min(options.workers, charts_to_draw)
+    # Charts are always drawn in worker processes (one at least): vl-convert can abort the process it runs in.
+    processes = 0 if options.check_only else min(max(1, options.workers), charts_to_draw)
     with ImageRenderer(processes) as renderer:
         return _build_stages(options, loaded, package_keys, inputs, cache, renderer, result, clock)
 
@@ -122,15 +123,19 @@ def _build_stages(
     result: BuildResult,
     clock: _Clock,
 ) -> BuildResult:
-    from . import charts, content, logic, maps, model, render, review
+    from . import charts, content, logic, maps, model, ownership, render, review, validate
+    from .chart_worker import JobFailed
 
     valid, problems = _validate(loaded.packages, package_keys, cache, options.workers)
     problems = loaded.problems + problems
     clock.lap("validate")
     site = model.build_site(valid)
     logic_model = logic.build_logic_model(site)
+    problems += validate.check_content_texts(loaded.content)
     prose, content_problems = content.parse_content(loaded.content, site)
     problems += content_problems
+    output_problems, sources = ownership.check(site, logic_model, prose, valid)
+    problems += output_problems
     if logic_model is not None:
         problems += review_problems(logic_model, valid)
         result.review = {s: sum(1 for r in logic_model.review if r.status == s) for s in review.STATUSES}
@@ -164,8 +169,15 @@ def _build_stages(
         prose,
     )
     clock.lap("render")
-    outputs.update(chart_files.collect())  # the images were made in the workers while the pages rendered
-    outputs.update(map_files.collect())
+    page_problems = ownership.page_sizes(outputs, sources)
+    if errors_of(page_problems, strict=options.strict):
+        raise BuildError(errors_of(page_problems, strict=options.strict))
+    result.warnings += page_problems
+    try:  # the images were made in the workers while the pages rendered
+        outputs.update(chart_files.collect())
+        outputs.update(map_files.collect())
+    except JobFailed as failure:
+        raise BuildError([Problem(failure.label, None, None, f"could not be drawn: {failure.reason}")]) from failure
     clock.lap("images")
     result.pages = sum(1 for name in outputs if name.endswith(".html"))
     result.files = len(outputs)

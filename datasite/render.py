@@ -18,7 +18,7 @@ from jinja2.bccache import Bucket
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from . import discovery, listings, localgov_pages, logic_pages, prose_pages
+from . import discovery, downloads, listings, localgov_pages, logic_pages, prose_pages
 from .cache import Cache, code_fingerprint, digest
 from .charts import RenderedChart
 from .content import Content, JapaneseMarkdown, Page
@@ -275,11 +275,9 @@ def _og_image(chart: RenderedChart | None, root: str, base_url: str | None) -> s
 def _downloads(package: Package, memo: RenderMemo) -> Outputs:
     out: Outputs = {}
     for resource in package.resources:
-        text = resource.text.replace("\r\n", "\n")
-        out[f"datasets/{package.name}/{resource.name}.csv"] = text.encode("utf-8")
-        out[f"datasets/{package.name}/{resource.name}.excel.csv"] = (
-            "\ufeff".encode() + text.replace("\n", "\r\n").encode()
-        )
+        numeric = {field.name for field in resource.fields if field.type in {"integer", "number"}}
+        out[f"datasets/{package.name}/{resource.name}.csv"] = downloads.program_csv(resource.text)
+        out[f"datasets/{package.name}/{resource.name}.excel.csv"] = downloads.excel_csv(resource.text, numeric)
     out[f"datasets/{package.name}/datapackage.json"] = memo.get_or_render(
         "datapackage.json", package, lambda: _download_descriptor(package)
     )

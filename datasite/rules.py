@@ -6,10 +6,14 @@ a unit, a slide reference) and become fatal with ``--strict``.
 
 from __future__ import annotations
 
+import datetime
 import re
+import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
+from . import limits
 from .errors import Problem, Severity
 from .load import RawPackage
 
@@ -19,6 +23,26 @@ POLICY_AREAS = {0, 1, 2, 3, 4}
 CHART_TYPES = {"line", "bar", "stacked-bar", "grouped-bar", "horizontal-bar"}
 NUMERIC = {"integer", "number"}
 TO_FILL = re.compile(r"TODO|要記入|FIXME")
+
+# Characters that no text of a data package may hold: C0 controls but tab, line feed and carriage
+# return; DEL and the C1 controls; lone surrogates (from JSON escapes); Unicode noncharacters. They are
+# invisible or invalid in HTML and XML, and one of them made vl-convert abort (issue 19).
+CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17))
+    + "]"
+)
+# Embedding, override and isolate controls: they reorder how the text around them is shown.
+BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Names that Windows cannot use for a file or folder, whatever the extension.
+RESERVED_NAMES = {"con", "prn", "aux", "nul"} | {f"{d}{n}" for d in ("com", "lpt") for n in range(10)}
+# Package names that the site's own files use under charts/ (the indicators' progress charts).
+RESERVED_PACKAGES = {"indicators"}
+# Profiles that frictionless knows without fetching anything; any other value is a path or an address.
+STANDARD_PROFILES = {"data-package", "tabular-data-package", "data-resource", "tabular-data-resource"}
+STANDARD_SCHEMA = re.compile(
+    r"https://datapackage\.org/profiles/[12]\.0/(datapackage|dataresource|tableschema|tabledialect)\.json"
+)
 
 
 def check_unique_names(packages: list[RawPackage]) -> list[Problem]:
@@ -38,6 +62,11 @@ def check_package(package: RawPackage) -> list[Problem]:
     def add(field: str | None, message: str, severity: Severity = "error") -> None:
         problems.append(Problem(path, None, field, message, severity))
 
+    references = check_references(path, d)
+    if references:  # frictionless would fetch or read them: nothing else is checked
+        return references
+    for where, message, severity in text_problems(d):
+        add(where, message, severity)
     for where in _unfilled(d, ""):
         add(where, "still marked to fill in", "warning")
     from frictionless import Package  # imported here: the CLI imports this module for its constants
@@ -49,6 +78,10 @@ def check_package(package: RawPackage) -> list[Problem]:
         add("name", "required: a lower-case slug of a-z, 0-9 and '-'")
     elif name != package.folder:
         add("name", f'"{name}" must equal the folder name "{package.folder}"')
+    elif name in RESERVED_PACKAGES:
+        add("name", f'"{name}" is the name of the site\'s own folder charts/{name}/; choose another name')
+    elif problem := file_name_problem(name):
+        add("name", problem)
     _require_text(d, "title", add, "error")
     _require_text(d, "title_en", add, "warning")
     _require_text(d, "description", add, "warning")
@@ -58,8 +91,10 @@ def check_package(package: RawPackage) -> list[Problem]:
         add("topics", "should list the Japanese topics of the package", "warning")
     if not isinstance(d.get("version"), str):
         add("version", 'should give the data version, e.g. "1.0.0"', "warning")
-    if not (isinstance(d.get("updated"), str) and ISO_DATE.match(d["updated"])):
+    if "updated" not in d:
         add("updated", "should give the date of the last data change as YYYY-MM-DD", "warning")
+    elif not is_date(d["updated"]):
+        add("updated", f"{json_text(d['updated'])} is not a date of the calendar written YYYY-MM-DD")
     changelog = d.get("changelog", [])
     if not isinstance(changelog, list) or not all(
         isinstance(e, dict)
@@ -69,6 +104,12 @@ def check_package(package: RawPackage) -> list[Problem]:
         for e in changelog
     ):
         add("changelog", 'each entry needs "version", "date" (YYYY-MM-DD) and "changes"', "warning")
+    for index, entry in enumerate(changelog if isinstance(changelog, list) else []):
+        if isinstance(entry, dict) and "date" in entry and not is_date(entry["date"]):
+            add(f"changelog[{index}].date", f"{json_text(entry['date'])} is not a date of the calendar (YYYY-MM-DD)")
+    for key in ("topics", "keywords"):
+        if key in d and not (isinstance(d[key], list) and all(isinstance(v, str) for v in d[key])):
+            add(key, "must be a list of texts")
     for key in ("licenses", "sources"):
         if not (isinstance(d.get(key), list) and d[key]):
             add(key, "required: at least one entry")
@@ -98,8 +139,14 @@ def _check_resource(path: str, index: int, r: dict[str, Any], seen: set[str]) ->
         add("name", "required: a lower-case slug of a-z, 0-9 and '-'")
     elif name in seen:
         add("name", f'"{name}" is used by another resource of this package')
+    elif problem := file_name_problem(name):
+        add("name", problem)
     else:
         seen.add(name)
+    if "notes" in r and not (isinstance(r["notes"], list) and all(isinstance(n, str) for n in r["notes"])):
+        add("notes", "must be a list of texts")
+    if "reconstruction" in r and not isinstance(r["reconstruction"], str):
+        add("reconstruction", "must be a text (Markdown)")
     if not isinstance(r.get("path"), str):
         add("path", "required: the CSV's path relative to the package folder (inline data is not published)")
     _require_text(r, "title", add, "error")
@@ -122,10 +169,15 @@ def _check_resource(path: str, index: int, r: dict[str, Any], seen: set[str]) ->
         add("schema.primaryKey", "should be declared", "warning")
     if "missingValues" not in schema:
         add("schema.missingValues", 'should be declared (e.g. [""])', "warning")
-    for field in schema["fields"]:
+    for f_index, field in enumerate(schema["fields"]):
         if not isinstance(field, dict) or not isinstance(field.get("name"), str):
             add("schema.fields", "each field needs a name")
             continue
+        for key in ("title", "description", "unit"):
+            if key in field and not isinstance(field[key], str):
+                add(f"schema.fields[{f_index}].{key}", "must be a text")
+        if "constraints" in field and not isinstance(field["constraints"], dict):
+            add(f"schema.fields[{f_index}].constraints", "must be an object")
         if field.get("type") in NUMERIC and field["name"] not in key_fields and not field.get("unit"):
             problems.append(Problem(path, None, field["name"], f'{where}: numeric field needs a "unit"', "warning"))
     return problems
@@ -137,6 +189,7 @@ def check_charts(path: str, r: dict[str, Any]) -> list[Problem]:
     if not isinstance(charts, list):
         return [Problem(path, None, "charts", f"{where}: must be a list")]
     fields = {f["name"]: f.get("type", "string") for f in r["schema"]["fields"]}
+    declared = {f["name"]: f for f in r["schema"]["fields"]}
     problems: list[Problem] = []
     names: set[str] = set()
     for index, chart in enumerate(charts):
@@ -147,8 +200,31 @@ def check_charts(path: str, r: dict[str, Any]) -> list[Problem]:
         name = chart.get("name")
         if not isinstance(name, str) or not SLUG.match(name) or name in names:
             problems.append(Problem(path, None, "name", f"{label}: needs a unique lower-case slug name"))
+        elif problem := file_name_problem(name):
+            problems.append(Problem(path, None, "name", f"{label}: {problem}"))
         else:
             names.add(name)
+        for role in ("x", "y", "color"):
+            value = chart.get(role)
+            if isinstance(value, str) and value in fields and FIELD_PATH.search(value):
+                problems.append(
+                    Problem(
+                        path,
+                        None,
+                        role,
+                        f'{label}: the field name "{value}" cannot be charted: charts read . [ ] \\ " \' in a '
+                        "field name as a path into the data; rename the field (letters, digits and _)",
+                    )
+                )
+            if isinstance(value, str) and value in declared:
+                for key in ("title", "unit"):
+                    text = declared[value].get(key)
+                    if isinstance(text, str) and len(text) > limits.MAX_LABEL_CHARS:
+                        message = f"{label}: the {key} of the charted field {value!r} is {len(text):,} characters"
+                        problems.append(Problem(path, None, role, f"{message}; {_label_limit()}"))
+        title = chart.get("title")
+        if isinstance(title, str) and len(title) > limits.MAX_LABEL_CHARS:
+            problems.append(Problem(path, None, "title", f"{label}: is {len(title):,} characters; {_label_limit()}"))
         if chart.get("type") not in CHART_TYPES:
             allowed = ", ".join(sorted(CHART_TYPES))
             problems.append(Problem(path, None, "type", f'{label}: "{chart.get("type")}" is not one of {allowed}'))
@@ -165,11 +241,141 @@ def check_charts(path: str, r: dict[str, Any]) -> list[Problem]:
             problems.append(Problem(path, None, "exclude", f"{label}: must map field names to lists of values"))
         if not isinstance(chart.get("title"), str):
             problems.append(Problem(path, None, "title", f"{label}: required"))
-        if not isinstance(chart.get("description"), str):
+        if "description" in chart and not isinstance(chart["description"], str):
+            problems.append(Problem(path, None, "description", f"{label}: must be a text (one sentence)"))
+        elif not chart.get("description"):
             problems.append(
                 Problem(path, None, "description", f"{label}: a one-sentence text alternative is needed", "warning")
             )
     return problems
+
+
+FIELD_PATH = re.compile("[.\\[\\]\\\\\"']")
+
+
+def _label_limit() -> str:
+    return f"a chart draws texts of at most {limits.MAX_LABEL_CHARS:,} characters"
+
+
+def file_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be part of an output file's name on common systems, or None."""
+    if len(name) > limits.MAX_NAME_CHARS:
+        return f"is {len(name):,} characters; names become file names and may have at most {limits.MAX_NAME_CHARS}"
+    if name.split(".")[0].lower() in RESERVED_NAMES:
+        return f'"{name}" cannot be a file name on Windows (CON, PRN, AUX, NUL, COM0-9 and LPT0-9 are reserved)'
+    return None
+
+
+def character_problem(text: str) -> tuple[str, Severity] | None:
+    """A control character (an error) or a bidirectional control (a warning) in ``text``, or None."""
+    found = CONTROL.search(text)
+    if found is not None:
+        code = ord(found.group())
+        return (
+            f"contains the control character U+{code:04X} at character {found.start() + 1:,}; remove it "
+            "(it cannot be shown, and breaks pages, feeds and charts)",
+            "error",
+        )
+    found = BIDI.search(text)
+    if found is not None:
+        code = ord(found.group())
+        return (
+            f"contains U+{code:04X} {unicodedata.name(found.group())}, which reorders how the text around it "
+            "is shown; remove it unless the text needs it",
+            "warning",
+        )
+    return None
+
+
+def text_problems(value: Any) -> Iterator[tuple[str, str, Severity]]:
+    """(JSON path, message, severity) for each text of a descriptor, key or value, holding a control character."""
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        where, item = stack.pop()
+        if isinstance(item, str):
+            found = character_problem(item)
+            if found is not None:
+                yield where or "descriptor", *found
+        elif isinstance(item, dict):
+            for key, child in reversed(list(item.items())):
+                inner = f"{where}.{key}".lstrip(".")
+                found = character_problem(key)
+                if found is not None:
+                    yield inner, f"the property name {found[0]}", found[1]
+                stack.append((inner, child))
+        elif isinstance(item, list):
+            stack.extend((f"{where}[{index}]", child) for index, child in reversed(list(enumerate(item))))
+
+
+def check_references(path: str, d: dict[str, Any]) -> list[Problem]:
+    """Properties that frictionless would resolve by fetching an address or reading a file: refused.
+
+    A build or check never touches the network, and reads nothing outside the data, content and
+    templates folders; only the standard profile names, which frictionless knows by heart, are kept."""
+    problems: list[Problem] = []
+    never = "the build never fetches from the network nor reads files outside the package"
+    stack: list[tuple[str, Any]] = [("", d)]
+    while stack:
+        where, item = stack.pop()
+        if isinstance(item, list):
+            stack.extend((f"{where}[{index}]", child) for index, child in enumerate(item))
+            continue
+        if not isinstance(item, dict):
+            continue
+        for key, value in item.items():
+            inner = f"{where}.{key}".lstrip(".")
+            if key == "$ref":
+                problems.append(Problem(path, None, inner, f'references ("$ref") are not followed: {never}'))
+            elif key == "profile" and value not in STANDARD_PROFILES:
+                standard = ", ".join(sorted(STANDARD_PROFILES))
+                problems.append(
+                    Problem(path, None, inner, f"{json_text(value)} is not a standard profile ({standard}): {never}")
+                )
+            elif key == "profiles" and not (
+                isinstance(value, list) and all(isinstance(v, str) and v in STANDARD_PROFILES for v in value)
+            ):
+                problems.append(Problem(path, None, inner, f"only the standard profile names are accepted: {never}"))
+            elif key == "$schema" and not (isinstance(value, str) and STANDARD_SCHEMA.fullmatch(value)):
+                problems.append(
+                    Problem(path, None, inner, f"{json_text(value)} is not a datapackage.org profile: {never}")
+                )
+            else:
+                stack.append((inner, value))
+    resources = d.get("resources")
+    for index, resource in enumerate(resources if isinstance(resources, list) else []):
+        if not isinstance(resource, dict):
+            continue
+        for key in ("schema", "dialect"):
+            if isinstance(resource.get(key), str):
+                problems.append(
+                    Problem(
+                        path,
+                        None,
+                        f"resources[{index}].{key}",
+                        f"{json_text(resource[key])} names a file or an address: {never}; "
+                        f"write the {key} in the descriptor, as an object",
+                    )
+                )
+    return sorted(problems)
+
+
+def json_text(value: Any, limit: int = 80) -> str:
+    """A value as it reads in the descriptor, cut to ``limit`` characters for a problem line."""
+    import json
+
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def is_date(value: Any) -> bool:
+    """A real calendar date written YYYY-MM-DD (2026-13-45 is not)."""
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _require_text(d: dict[str, Any], key: str, add: Any, severity: Severity) -> None:
@@ -197,5 +403,8 @@ def _profile_view(d: dict[str, Any]) -> dict[str, Any]:
     """The descriptor as the Data Package profile should see it: resource paths and schemas are
     checked elsewhere (paths by ``load``, schemas by frictionless on the table itself)."""
     view = {k: v for k, v in d.items() if k != "resources"}
-    view["resources"] = [{"name": "placeholder", "path": "placeholder.csv"}]
+    placeholder: dict[str, Any] = {"name": "placeholder", "path": "placeholder.csv"}
+    if d.get("profile") == "tabular-data-package":
+        placeholder.update(profile="tabular-data-resource", schema={"fields": []})
+    view["resources"] = [placeholder]
     return view

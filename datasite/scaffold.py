@@ -15,6 +15,7 @@ import io
 import json
 import re
 import shutil
+import sys
 import tempfile
 import unicodedata
 from dataclasses import dataclass
@@ -24,8 +25,11 @@ from typing import Any
 
 from frictionless import Detector, Resource
 
+from . import limits
 from .load import display
-from .rules import POLICY_AREAS, SLUG, TO_FILL
+from .rules import POLICY_AREAS, SLUG, TO_FILL, character_problem
+
+csv.field_size_limit(sys.maxsize)  # a long cell gets a line (MAX_CELL_CHARS), not the csv module's error
 
 MARK = "要記入（TODO）"
 DEFAULT_AREA = 1
@@ -56,7 +60,9 @@ KNOWN_NAMES = {
 # Units recognised at the end of a header, as in 件数（件） or 割合(%).
 UNITS = {"件", "人", "%", "千円", "百万円", "億円", "円", "回", "世帯", "か所", "箇所"}
 UNITS |= {"市町村", "市区町村", "自治体", "都道府県", "団体"}
-_UNIT = re.compile(r"^(?P<base>.*?)\s*[(\[](?P<unit>[^()\[\]]+)[)\]]$")
+# A bracketed unit at the end; the base is what precedes it. (``^(.*?)\s*[(\[]…`` took quadratic time
+# on a header of many spaces.)
+_UNIT = re.compile(r"[(\[](?P<unit>[^()\[\]]+)[)\]]$")
 
 # What to write in the fields that are left empty (printed by ``build.py new``).
 HINTS = {
@@ -114,6 +120,16 @@ def decode(data: bytes) -> tuple[str, str]:
 
 def parse(text: str) -> Table:
     records = list(csv.reader(io.StringIO(text, newline="")))
+    for number, record in enumerate(records, start=1):
+        for column, cell in enumerate(record, start=1):
+            found = character_problem(cell)
+            if found is not None and found[1] == "error":
+                raise ScaffoldError(f"row {number}, column {column}: {found[0]}")
+            if len(cell) > limits.MAX_CELL_CHARS:
+                raise ScaffoldError(
+                    f"row {number}, column {column}: the cell is {len(cell):,} characters, "
+                    f"over the limit of {limits.MAX_CELL_CHARS:,} for a cell"
+                )
     rows = [row for row in records[1:] if any(cell.strip() for cell in row)]
     if not records or not any(cell.strip() for cell in records[0]):
         raise ScaffoldError("the file is empty: the first row must hold the column headers")
@@ -129,9 +145,10 @@ def parse(text: str) -> Table:
 def split_unit(header: str) -> tuple[str, str]:
     """``件数（件）`` → (``件数``, ``件``); the unit only when it is a known one."""
     normal = unicodedata.normalize("NFKC", header).strip()
-    match = _UNIT.match(normal)
-    if match and match["unit"].strip() in UNITS and match["base"]:
-        return match["base"], match["unit"].strip()
+    match = _UNIT.search(normal)
+    base = normal[: match.start()].rstrip() if match else ""
+    if match and match["unit"].strip() in UNITS and base:
+        return base, match["unit"].strip()
     return normal, ""
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -20,7 +22,9 @@ def test_bad_input_fails_with_expected_lines_and_keeps_site(
     work = copy_case(case, tmp_path / case.name)
     site = work / "site"
     write.write_site({"index.html": b"previously published\n", "datasets/a.csv": b"x,y\n1,2\n"}, site)
+    (work / "notes.txt").write_text("a user's own file beside the site\n", encoding="utf-8")
     before = tree_digest(site)
+    inputs_before = files_and_links(work)
     args_file = work / "args.txt"
     extra = args_file.read_text().split() if args_file.exists() else []
     monkeypatch.chdir(work)
@@ -31,6 +35,29 @@ def test_bad_input_fails_with_expected_lines_and_keeps_site(
     assert err == (case / "expected.txt").read_text(encoding="utf-8")
     assert "Traceback" not in err and out == ""
     assert tree_digest(site) == before
+    # Every user file (the inputs, and anything else beside the site) is as it was.
+    assert files_and_links(work) == inputs_before
+
+
+def files_and_links(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` with its bytes' SHA-256, and every symbolic link with its target
+    (links are not followed: a hostile case links to /etc); the build's own files (the site, its
+    lock and its cache) are left out."""
+    found: dict[str, str] = {}
+    for directory, folders, names in os.walk(folder):
+        relative = os.path.relpath(directory, folder)
+        if relative == ".":
+            folders[:] = [f for f in folders if f not in {"site", ".cache"}]
+            names = [n for n in names if not n.startswith(".site.")]
+        for name in [*names, *(f for f in folders if os.path.islink(os.path.join(directory, f)))]:
+            path = os.path.join(directory, name)
+            key = os.path.normpath(os.path.join(relative, name))
+            if os.path.islink(path):
+                found[key] = "link to " + os.readlink(path)
+            else:
+                with open(path, "rb") as stream:
+                    found[key] = hashlib.sha256(stream.read()).hexdigest()
+    return found
 
 
 @pytest.mark.parametrize("case", ACCEPTED, ids=[p.name for p in ACCEPTED])
