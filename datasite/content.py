@@ -196,6 +196,11 @@ def _resolve(kind: str, arguments: str, resources: dict[str, Resource]) -> tuple
     return Directive(kind, resource, field_name=words[1], row=rows[0]), ""
 
 
+def resolve_directive(kind: str, arguments: str, resources: dict[str, Resource]) -> tuple[Directive | None, str]:
+    """A directive's arguments resolved against the site's tables (chart captions use it too)."""
+    return _resolve(kind, arguments, resources)
+
+
 def _parse_glossary(path: str, text: str) -> tuple[tuple[Term, ...], list[Problem]]:
     reader = csv.DictReader(io.StringIO(text))
     expected = ["term", "reading", "definition", "programme", "source"]

@@ -122,12 +122,16 @@ def _build_stages(
     result: BuildResult,
     clock: _Clock,
 ) -> BuildResult:
-    from . import charts, content, logic, maps, model, render, review
+    from . import captions, charts, content, logic, maps, model, render, review, standing
 
     valid, problems = _validate(loaded.packages, package_keys, cache, options.workers)
     problems = loaded.problems + problems
     clock.lap("validate")
     site = model.build_site(valid)
+    tables = {(p.folder, r.descriptor["name"]): (r.display_path, r.row_numbers) for p in valid for r in p.resources}
+    problems += standing.check(site, tables)
+    site, caption_problems = captions.resolve(site, {p.folder: p.display_path for p in valid})
+    problems += caption_problems
     logic_model = logic.build_logic_model(site)
     prose, content_problems = content.parse_content(loaded.content, site)
     problems += content_problems

@@ -18,7 +18,7 @@ from jinja2.bccache import Bucket
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from . import discovery, listings, localgov_pages, logic_pages, prose_pages
+from . import discovery, listings, localgov_pages, logic_pages, prose_pages, standing
 from .cache import Cache, code_fingerprint, digest
 from .charts import RenderedChart
 from .content import Content, JapaneseMarkdown, Page
@@ -197,6 +197,8 @@ def make_environment(
     env.filters["safe_url"] = is_safe_url
     env.filters["fiscal_year"] = fiscal_year_label
     env.filters["evidence_href"] = logic_pages.evidence_href
+    env.filters["row_standing"] = standing.of_row  # a row's standing and its id: templates/_standing.html
+    env.filters["statement"] = standing.statement_of
     return env
 
 
