@@ -16,11 +16,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 from .content import resolve_directive
 from .errors import Problem
 from .formatting import format_cell
-from .model import Chart, Package, Resource, Site
+from .model import Chart, Field, Package, Resource, Site
 
 CAPTION_DIRECTIVE = re.compile(r"\{\{value\s+([^{}]*?)\}\}")
 
@@ -56,23 +57,29 @@ def resolve(site: Site, paths: Mapping[str, str]) -> tuple[Site, list[Problem]]:
 def caption_text(text: str, own: Resource, resources: Mapping[str, Resource]) -> tuple[str, list[str]]:
     """``text`` with its directives resolved (a directive that fails is left as written) and the failures."""
     problems: list[str] = []
+    tables = {**resources, f"{own.package}/{own.name}": own}
 
     def value(match: re.Match[str]) -> str:
         arguments = match.group(1).strip()
         first = arguments.split(maxsplit=1)[0] if arguments else ""
         if "/" not in first:
             arguments = f"{own.package}/{own.name} {arguments}"
-        directive, message = resolve_directive("value", arguments, dict(resources))
+        directive, message = resolve_directive("value", arguments, tables)
         if directive is None:
             problems.append(f"{match.group(0)}: {message}")
             return match.group(0)
-        field = directive.resource.field(directive.field_name)
-        return f"{format_cell(directive.row[directive.field_name], field)}{field.unit or ''}"
+        return shown(directive.row[directive.field_name], directive.resource.field(directive.field_name))
 
     resolved = CAPTION_DIRECTIVE.sub(value, text)
     if "{{" in resolved and not problems:
         problems.append("only {{value …}} directives are allowed in a chart caption")
     return resolved, problems
+
+
+def shown(value: Any, field: Field) -> str:
+    """A cell as a caption shows it: as the tables show it, with its unit (a fiscal year is its own label)."""
+    text = str(format_cell(value, field))
+    return text if field.name == "fiscal_year" else f"{text}{field.unit or ''}"
 
 
 def typed_figures(text: str) -> list[str]:

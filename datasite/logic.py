@@ -230,7 +230,7 @@ def build_logic_model(site: Site, options: review.ReviewOptions = review.DEFAULT
     def distinct(values: Any) -> tuple[str, ...]:
         return tuple(dict.fromkeys(v for v in values if v))
 
-    overview = _overview_slide(package)
+    overview = ""  # the goals, issues, targets and indicators are all on the overview slide: each basis says so
     kpis = tables.get("related-kpis", [])
     indicators = tuple(
         Indicator(
@@ -320,13 +320,6 @@ def build_logic_model(site: Site, options: review.ReviewOptions = review.DEFAULT
     )
     results = review.review(tables, options)
     return LogicModel(package, tuple(tables["goals"]), issues, indicators, measures, tuple(results))
-
-
-def _overview_slide(package: Package) -> str:
-    """The slide the goals, issues, targets and indicators are printed on (the goals table's source)."""
-    goals = next((r for r in package.resources if r.name == "goals"), None)
-    slides = [s.slide for s in (goals.sources if goals else ()) if s.slide]
-    return slides[0] if slides else ""
 
 
 def _kpi(row: dict[str, Any], kpi_standing: Standing, table: Resource, package: str) -> RelatedKpi:

@@ -140,8 +140,8 @@ def _item4(m: ReviewModel) -> Outcome:
             continue
         detail = f"{cell_text(indicator.get('name'))}の達成目標への割り当て"
         label = f"{m.indicator_label(indicator)}の割り当て"
-        link = f"indicator:{cell_text(indicator.get('id'))}"
-        evidence.append(m.quote(label, detail, link, "indicators", indicator, "id"))
+        anchor = f"indicator:{cell_text(indicator.get('id'))}"
+        evidence.append(m.quote(label, detail, anchor, "indicators", indicator, "id"))
     if not m.targets:
         return "finding", True, "達成目標がないため、達成目標と測定指標の関係を確認できない。", evidence
     if bare or unlinked or crossed:
@@ -377,8 +377,8 @@ def _item10(m: ReviewModel) -> Outcome:
     for link in m.inferred_links:
         if not cell_text(link.get("indicator_id")):
             continue
-        indicator = m.indicator_by_id.get(cell_text(link.get("indicator_id")))
-        label = f"{m.measure_name(cell_text(link.get('measure_id')))} → {m.indicator_label(indicator or {})}"
+        linked = m.indicator_by_id.get(cell_text(link.get("indicator_id")))
+        label = f"{m.measure_name(cell_text(link.get('measure_id')))} → {m.indicator_label(linked or {})}"
         quoted = m.quote(
             label,
             cell_text(link.get("basis")) or "理由の記載なし。",

@@ -69,7 +69,8 @@ class ReviewModel:
         if number in (3, 10, 11) and self.inferred_links:
             for label in dict.fromkeys(standing.of_row(r) for r in self.inferred_links):
                 count = sum(1 for r in self.inferred_links if standing.of_row(r) == label)
-                out.append(RestsOn(label, f"達成手段と達成目標・測定指標の対応{count}件：どの事業がどの目標・指標に関わるか"))
+                what = f"達成手段と達成目標・測定指標の対応{count}件：どの事業がどの目標・指標に関わるか"
+                out.append(RestsOn(label, what))
         return tuple(out)
 
     def _not_printed(self, rows: list[Row], label: Callable[[Row], str], aspect: str) -> list[RestsOn]:

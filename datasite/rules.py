@@ -137,8 +137,8 @@ def _check_resource(path: str, index: int, r: dict[str, Any], seen: set[str]) ->
 
 def _standing_problems(path: str, where: str, field: dict[str, Any]) -> list[Problem]:
     """A ``standing`` field holds one of the three standings, on every row (docs: "Standing")."""
-    constraints = field.get("constraints") if isinstance(field.get("constraints"), dict) else {}
-    enum = constraints.get("enum") if isinstance(constraints, dict) else None
+    constraints: dict[str, Any] = field["constraints"] if isinstance(field.get("constraints"), dict) else {}
+    enum = constraints.get("enum")
     if (
         field.get("type", "string") == "string"
         and isinstance(enum, list)
