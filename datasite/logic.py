@@ -7,7 +7,7 @@ measure and review pages.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import review, standing
@@ -169,6 +169,7 @@ class LogicModel:
     indicators: tuple[Indicator, ...]
     measures: tuple[Measure, ...]
     review: tuple[review.ItemResult, ...]
+    goal_standings: dict[str, Standing] = field(default_factory=dict)
 
     def measure(self, measure_id: str) -> Measure:
         return next(m for m in self.measures if m.id == measure_id)
@@ -319,7 +320,8 @@ def build_logic_model(site: Site, options: review.ReviewOptions = review.DEFAULT
         for row in tables["issues"]
     )
     results = review.review(tables, options)
-    return LogicModel(package, tuple(tables["goals"]), issues, indicators, measures, tuple(results))
+    goals = {_s(g["id"]): standing_of("goals", g) for g in tables["goals"]}
+    return LogicModel(package, tuple(tables["goals"]), issues, indicators, measures, tuple(results), goals)
 
 
 def _kpi(row: dict[str, Any], kpi_standing: Standing, table: Resource, package: str) -> RelatedKpi:

@@ -37,6 +37,7 @@ def logic_pages(
         issues=logic.issues,
         area=None,
         areas=areas,
+        goal_standings=logic.goal_standings,
     )
     for area in areas:
         path = f"logic-model/{area.slug}.html"
@@ -50,6 +51,7 @@ def logic_pages(
             issues=logic.issues_in(area.number),
             area=area,
             areas=areas,
+            goal_standings=logic.goal_standings,
         )
     targets = {t.id: t for issue in logic.issues for t in issue.targets}
     packages = {p.name: p for p in site.packages}
