@@ -205,7 +205,7 @@ def make_environment(
 # Objects that many pages show: each is hashed once for the page cache's keys (memo.py).
 SHARED_TYPES = (Site, Package, Resource, LogicModel, Linked, LocalGov, Government, Group)
 PAGE_BUDGET = 96 * 1024  # bytes of HTML a page should stay under
-DATASET_PREVIEW_ROWS = (20, 10, 5)  # table preview rows on a dataset page, fewer while the page is over budget
+DATASET_PREVIEW_ROWS = (20, 10, 5, 3)  # table preview rows on a dataset page, fewer while the page is over budget
 
 
 def _page_renderer(env: Environment, site: Site, options: RenderOptions, memo: RenderMemo) -> Callable[..., bytes]:
