@@ -21,7 +21,7 @@ import io
 import re
 import shlex
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -37,6 +37,8 @@ MARKER = "\ue000{}\ue001"
 MARKER_PATTERN = re.compile("\ue000(\\d+)\ue001")
 CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 GLOSSARY_FILE = "glossary.csv"
+# A definition the source gives (資料の記載), or the site's own explanation of a general term (このサイトによる整理).
+GLOSSARY_STANDINGS = ("", "資料の記載", "このサイトによる整理")
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,9 @@ class Term:
     reading: str
     definition: str
     programme: str
-    source: str
+    source: str  # the slide that defines the term; for the site's own explanation, where the term appears
     anchor: str
+    standing: str = ""  # 資料の記載 (the source defines it) or このサイトによる整理 (a general explanation)
 
 
 @dataclass(frozen=True)
@@ -198,11 +201,16 @@ def _resolve(kind: str, arguments: str, resources: dict[str, Resource]) -> tuple
     return Directive(kind, resource, field_name=words[1], row=rows[0]), ""
 
 
+def resolve_directive(kind: str, arguments: str, resources: dict[str, Resource]) -> tuple[Directive | None, str]:
+    """A directive's arguments resolved against the site's tables (chart captions use it too)."""
+    return _resolve(kind, arguments, resources)
+
+
 def _parse_glossary(path: str, text: str) -> tuple[tuple[Term, ...], list[Problem]]:
     reader = csv.DictReader(io.StringIO(text))
     expected = ["term", "reading", "definition", "programme", "source"]
-    if reader.fieldnames != expected:
-        return (), [Problem(path, 1, None, f"the header must be {','.join(expected)}")]
+    if reader.fieldnames not in (expected, [*expected, "standing"]):
+        return (), [Problem(path, 1, None, f"the header must be {','.join(expected)}[,standing]")]
     terms: list[Term] = []
     problems: list[Problem] = []
     seen: set[str] = set()
@@ -215,6 +223,11 @@ def _parse_glossary(path: str, text: str) -> tuple[tuple[Term, ...], list[Proble
             problems.append(Problem(path, number, "term", f'"{term}" is defined twice'))
             continue
         seen.add(term)
+        standing = (row.get("standing") or "").strip()
+        if standing not in GLOSSARY_STANDINGS:
+            allowed = " / ".join(s for s in GLOSSARY_STANDINGS if s)
+            problems.append(Problem(path, number, "standing", f'"{standing}" is not one of {allowed} (or empty)'))
+            continue
         terms.append(
             Term(
                 term,
@@ -223,12 +236,11 @@ def _parse_glossary(path: str, text: str) -> tuple[tuple[Term, ...], list[Proble
                 row.get("programme") or "",
                 row.get("source") or "",
                 "",
+                standing,
             )
         )
     ordered = sorted(terms, key=lambda t: (t.reading or t.term, t.term))
-    return tuple(
-        Term(t.term, t.reading, t.definition, t.programme, t.source, f"term-{i + 1}") for i, t in enumerate(ordered)
-    ), problems
+    return tuple(replace(t, anchor=f"term-{i + 1}") for i, t in enumerate(ordered)), problems
 
 
 class JapaneseMarkdown:

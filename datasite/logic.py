@@ -7,13 +7,32 @@ measure and review pages.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from . import review
+from . import review, standing
 from .model import Package, Resource, Site
 
 LOGIC_RESOURCES = {"goals", "issues", "targets", "indicators", "measures", "measure-links"}
+STANDING_CLASSES = {standing.PRINTED: "printed", standing.RECONSTRUCTED: "reconstructed", standing.INFERRED: "inferred"}
+
+
+@dataclass(frozen=True)
+class Standing:
+    """How a statement relates to the source (see standing.py), and where a page's reader can check it."""
+
+    label: str  # 資料の記載, 資料からの再構成 or このサイトによる整理
+    basis: str  # the method or the reasoning, for the reader ('' when printed and self-evident)
+    statement: str  # the row it comes from: <package>/<resource>#<key> (data-statement)
+    where: str = ""  # where the source prints it, in the reader's words (a slide)
+
+    @property
+    def kind(self) -> str:
+        return STANDING_CLASSES.get(self.label, "inferred")
+
+    @property
+    def printed(self) -> bool:
+        return self.label == standing.PRINTED
 
 
 @dataclass(frozen=True)
@@ -22,7 +41,47 @@ class Budget:
     era_label: str
     budget_type: str
     amount: str  # as printed, with its unit
-    reconstructed: bool
+    standing: Standing
+
+    @property
+    def reconstructed(self) -> bool:
+        return self.standing.label == standing.RECONSTRUCTED
+
+
+@dataclass(frozen=True)
+class Link:
+    """A measure tied to a target (and an indicator): the site's reading of the sheet, with its reasoning."""
+
+    measure_id: str
+    target_id: str
+    indicator_id: str
+    standing: Standing
+
+
+@dataclass(frozen=True)
+class RelatedKpi:
+    """A KPI printed elsewhere in the document that counts what an indicator counts (not its target)."""
+
+    plan: str
+    kpi: str
+    deadline: str
+    value: float | None
+    as_printed: str
+    scope: str
+    status_date: str
+    status_value: float | None
+    status_percent: float | None
+    status_as_printed: str
+    slide: str
+    standing: Standing  # of the figures (printed)
+    pairing: Standing  # of setting the KPI beside the indicator (the site's reading)
+
+
+@dataclass(frozen=True)
+class Situation:
+    marker: str
+    text: str
+    standing: Standing
 
 
 @dataclass(frozen=True)
@@ -39,7 +98,8 @@ class Measure:
     budgets: tuple[Budget, ...]
     indicator_ids: tuple[str, ...]
     target_ids: tuple[str, ...]
-    bases: tuple[str, ...]
+    links: tuple[Link, ...]
+    standing: Standing
 
 
 @dataclass(frozen=True)
@@ -60,6 +120,9 @@ class Indicator:
     data_resources: tuple[Resource, ...]
     notes: str
     measure_ids: tuple[str, ...]
+    links: tuple[Link, ...]
+    related_kpis: tuple[RelatedKpi, ...]
+    standing: Standing
 
     @property
     def label(self) -> str:
@@ -67,7 +130,7 @@ class Indicator:
 
     @property
     def progress(self) -> float | None:
-        """Share of the target reached by the baseline (the only actual the sheet pairs with a target)."""
+        """The baseline as a share of the target, both printed for this indicator (the site's arithmetic)."""
         if self.baseline_value is None or not self.target_value:
             return None
         return self.baseline_value / self.target_value * 100
@@ -81,6 +144,8 @@ class Target:
     issue_id: str
     indicators: tuple[Indicator, ...]
     measure_ids: tuple[str, ...]
+    links: tuple[Link, ...]
+    standing: Standing
 
 
 @dataclass(frozen=True)
@@ -89,8 +154,11 @@ class Issue:
     number: str
     area: int
     title: str
-    situations: tuple[str, ...]
+    heading: str
+    text: str  # the issue as the sheet states it (「…必要がある。」)
+    situations: tuple[Situation, ...]
     targets: tuple[Target, ...]
+    standing: Standing
 
 
 @dataclass(frozen=True)
@@ -101,9 +169,23 @@ class LogicModel:
     indicators: tuple[Indicator, ...]
     measures: tuple[Measure, ...]
     review: tuple[review.ItemResult, ...]
+    goal_standings: dict[str, Standing] = field(default_factory=dict)
 
     def measure(self, measure_id: str) -> Measure:
         return next(m for m in self.measures if m.id == measure_id)
+
+    def children(self, measure_id: str) -> list[Measure]:
+        return [m for m in self.measures if m.parent_id == measure_id]
+
+    def component_budgets(self, measure_id: str, seen: frozenset[str] = frozenset()) -> list[tuple[Measure, Budget]]:
+        """The budget lines printed for a programme's components (内訳), at any depth, in table order."""
+        out: list[tuple[Measure, Budget]] = []
+        for child in self.children(measure_id):
+            if child.id in seen or child.id == measure_id:
+                continue  # a loop of parent_id: each programme once
+            out += [(child, budget) for budget in child.budgets]
+            out += self.component_budgets(child.id, seen | {measure_id, child.id})
+        return out
 
     def issues_in(self, area: int) -> list[Issue]:
         return [i for i in self.issues if i.area == area]
@@ -120,14 +202,37 @@ def build_logic_model(site: Site, options: review.ReviewOptions = review.DEFAULT
     package = find_logic_package(site)
     if package is None:
         return None
+    by_name = {r.name: r for r in package.resources}
     tables = {r.name: list(r.rows) for r in package.resources}
-    links = tables.get("measure-links", [])
     resources = {f"{r.package}/{r.name}": r for r in site.resources}
 
-    def measure_ids(**where: str) -> tuple[str, ...]:
-        found = [_s(link["measure_id"]) for link in links if all(_s(link.get(k)) == v for k, v in where.items())]
-        return tuple(dict.fromkeys(found))
+    def standing_of(resource: str, row: dict[str, Any], where: str = "") -> Standing:
+        table = by_name[resource]
+        return Standing(
+            standing.of_row(row),
+            standing.basis_of(row),
+            standing.statement_id(package.name, resource, standing.row_key(table, row)),
+            where,
+        )
 
+    links = tuple(
+        Link(
+            _s(row.get("measure_id")),
+            _s(row.get("target_id")),
+            _s(row.get("indicator_id")),
+            standing_of("measure-links", row),
+        )
+        for row in tables.get("measure-links", [])
+    )
+
+    def links_where(**where: str) -> tuple[Link, ...]:
+        return tuple(link for link in links if all(getattr(link, k) == v for k, v in where.items()))
+
+    def distinct(values: Any) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(v for v in values if v))
+
+    overview = ""  # the goals, issues, targets and indicators are all on the overview slide: each basis says so
+    kpis = tables.get("related-kpis", [])
     indicators = tuple(
         Indicator(
             id=_s(row["id"]),
@@ -147,7 +252,14 @@ def build_logic_model(site: Site, options: review.ReviewOptions = review.DEFAULT
                 resources[name.strip()] for name in _s(row.get("data_resource")).split(";") if name.strip() in resources
             ),
             notes=_s(row.get("notes")),
-            measure_ids=measure_ids(indicator_id=_s(row["id"])),
+            measure_ids=distinct(link.measure_id for link in links_where(indicator_id=_s(row["id"]))),
+            links=links_where(indicator_id=_s(row["id"])),
+            related_kpis=tuple(
+                _kpi(k, standing_of("related-kpis", k, _s(k.get("slide"))), by_name["related-kpis"], package.name)
+                for k in kpis
+                if _s(k.get("indicator_id")) == _s(row["id"])
+            ),
+            standing=standing_of("indicators", row, overview),
         )
         for row in tables["indicators"]
     )
@@ -163,22 +275,15 @@ def build_logic_model(site: Site, options: review.ReviewOptions = review.DEFAULT
             implementing_body=_s(row.get("implementing_body")),
             cost_sharing=_s(row.get("cost_sharing")),
             slide=_s(row.get("slide")),
-            budgets=tuple(_budget(b) for b in budgets if _s(b.get("measure_id")) == _s(row["id"])),
-            indicator_ids=tuple(
-                dict.fromkeys(
-                    _s(link["indicator_id"])
-                    for link in links
-                    if _s(link["measure_id"]) == _s(row["id"]) and link.get("indicator_id")
-                )
+            budgets=tuple(
+                _budget(b, standing_of("measure-budgets", b, _s(b.get("slide"))))
+                for b in budgets
+                if _s(b.get("measure_id")) == _s(row["id"])
             ),
-            target_ids=tuple(
-                dict.fromkeys(
-                    _s(link["target_id"])
-                    for link in links
-                    if _s(link["measure_id"]) == _s(row["id"]) and link.get("target_id")
-                )
-            ),
-            bases=tuple(_s(link.get("basis")) for link in links if _s(link["measure_id"]) == _s(row["id"])),
+            indicator_ids=distinct(link.indicator_id for link in links_where(measure_id=_s(row["id"]))),
+            target_ids=distinct(link.target_id for link in links_where(measure_id=_s(row["id"]))),
+            links=links_where(measure_id=_s(row["id"])),
+            standing=standing_of("measures", row, _s(row.get("slide"))),
         )
         for row in tables["measures"]
     )
@@ -189,31 +294,60 @@ def build_logic_model(site: Site, options: review.ReviewOptions = review.DEFAULT
             text=_s(row.get("text")),
             issue_id=_s(row.get("issue_id")),
             indicators=tuple(i for i in indicators if i.target_id == _s(row["id"])),
-            measure_ids=measure_ids(target_id=_s(row["id"])),
+            measure_ids=distinct(link.measure_id for link in links_where(target_id=_s(row["id"]))),
+            links=links_where(target_id=_s(row["id"])),
+            standing=standing_of("targets", row, overview),
         )
         for row in tables["targets"]
     ]
-    situations = tables.get("issue-situations", [])
+    situations = sorted(tables.get("issue-situations", []), key=lambda s: _int(s.get("order")) or 0)
     issues = tuple(
         Issue(
             id=_s(row["id"]),
             number=_s(row.get("number_as_printed")),
             area=_int(row.get("policy_area")) or 0,
             title=_s(row.get("title")),
+            heading=_s(row.get("heading_as_printed")),
+            text=_s(row.get("text")),
             situations=tuple(
-                _s(s.get("text"))
-                for s in sorted(situations, key=lambda s: _int(s.get("order")) or 0)
+                Situation(_s(s.get("marker")), _s(s.get("text")), standing_of("issue-situations", s, overview))
+                for s in situations
                 if _s(s.get("issue_id")) == _s(row["id"])
             ),
             targets=tuple(t for t in targets if t.issue_id == _s(row["id"])),
+            standing=standing_of("issues", row, overview),
         )
         for row in tables["issues"]
     )
     results = review.review(tables, options)
-    return LogicModel(package, tuple(tables["goals"]), issues, indicators, measures, tuple(results))
+    goals = {_s(g["id"]): standing_of("goals", g) for g in tables["goals"]}
+    return LogicModel(package, tuple(tables["goals"]), issues, indicators, measures, tuple(results), goals)
 
 
-def _budget(row: dict[str, Any]) -> Budget:
+def _kpi(row: dict[str, Any], kpi_standing: Standing, table: Resource, package: str) -> RelatedKpi:
+    pairing = Standing(
+        standing.INFERRED,
+        _s(row.get("pairing_basis")),
+        standing.statement_id(package, table.name, standing.row_key(table, row), "pairing_basis"),
+    )
+    return RelatedKpi(
+        plan=_s(row.get("plan")),
+        kpi=_s(row.get("kpi")),
+        deadline=_s(row.get("deadline_as_printed")),
+        value=_number(row.get("kpi_value")),
+        as_printed=_s(row.get("kpi_as_printed")),
+        scope=_s(row.get("scope")),
+        status_date=_s(row.get("status_date")),
+        status_value=_number(row.get("status_value")),
+        status_percent=_number(row.get("status_percent")),
+        status_as_printed=_s(row.get("status_as_printed")),
+        slide=_s(row.get("slide")),
+        standing=kpi_standing,
+        pairing=pairing,
+    )
+
+
+def _budget(row: dict[str, Any], budget_standing: Standing) -> Budget:
     if row.get("amount_thousand_yen") is not None:
         amount = f"{row['amount_thousand_yen']:,}千円"
     elif row.get("amount_oku_yen") is not None:
@@ -225,7 +359,7 @@ def _budget(row: dict[str, Any]) -> Budget:
         _s(row.get("era_label")),
         _s(row.get("budget_type")),
         amount,
-        row.get("reconstructed") is True,
+        budget_standing,
     )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from . import discovery, review
 from .charts import RenderedChart
-from .logic import LogicModel
+from .logic import STANDING_CLASSES, LogicModel
 from .model import AREAS, Package, Site
 
 Outputs = dict[str, bytes]
@@ -37,6 +37,7 @@ def logic_pages(
         issues=logic.issues,
         area=None,
         areas=areas,
+        goal_standings=logic.goal_standings,
     )
     for area in areas:
         path = f"logic-model/{area.slug}.html"
@@ -50,6 +51,7 @@ def logic_pages(
             issues=logic.issues_in(area.number),
             area=area,
             areas=areas,
+            goal_standings=logic.goal_standings,
         )
     targets = {t.id: t for issue in logic.issues for t in issue.targets}
     packages = {p.name: p for p in site.packages}
@@ -78,9 +80,11 @@ def logic_pages(
             measure.name,
             f"達成手段「{measure.name}」の概要・予算・対応する指標。",
             [home, whole, (measure.name, None)],
+            logic=logic,
             measure=measure,
             parent=next((m for m in logic.measures if m.id == measure.parent_id), None),
-            children=[m for m in logic.measures if m.parent_id == measure.id],
+            children=logic.children(measure.id),
+            components=logic.component_budgets(measure.id),
             target_labels=target_labels,
             indicator_labels=indicator_labels,
         )
@@ -95,9 +99,17 @@ def logic_pages(
         counts=counts,
         status_labels=STATUS_LABELS,
         acknowledged=acknowledged_findings(logic.package),
+        checklist_rows=checklist_numbers(logic.package),
+        standing_classes=STANDING_CLASSES,
     )
     out["review.json"] = discovery.json_bytes(review.to_json(list(logic.review)))
     return out
+
+
+def checklist_numbers(package: Package) -> set[int]:
+    """The checklist items the package prints (their text on the review page is then the package's)."""
+    table = next((r for r in package.resources if r.name == "checklist"), None)
+    return {int(row["number"]) for row in (table.rows if table else ()) if isinstance(row.get("number"), int)}
 
 
 def acknowledged_findings(package: Package) -> dict[int, str]:

@@ -82,10 +82,18 @@ class Resource:
     text: str
     charts: tuple[Chart, ...]
     findings: tuple[Finding, ...]
+    row_numbers: tuple[int, ...] = ()  # each row's line in the CSV, as problems and findings name it
+
+    def findings_for(self, row: Row) -> list[Finding]:
+        """The declared discrepancies found at this row (a printed total that its parts do not add up to)."""
+        index = next((i for i, candidate in enumerate(self.rows) if candidate is row), None)
+        if index is None or index >= len(self.row_numbers):
+            return []
+        return [f for f in self.findings if f.row == self.row_numbers[index]]
 
     @property
     def reconstructed_rows(self) -> int:
-        return sum(1 for row in self.rows if row.get("reconstructed") is True)
+        return sum(1 for row in self.rows if is_reconstructed(row))
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -188,6 +196,7 @@ def _resource(package: str, valid: ValidResource) -> Resource:
         text=valid.text,
         charts=charts,
         findings=valid.findings,
+        row_numbers=valid.row_numbers,
     )
 
 
@@ -198,6 +207,11 @@ def _source(entry: dict[str, Any]) -> Source:
 def _license(entry: dict[str, Any]) -> License:
     name = str(entry.get("name", ""))
     return License(name=name, title=str(entry.get("title", name)), path=str(entry.get("path", "")))
+
+
+def is_reconstructed(row: Row) -> bool:
+    """A row rebuilt from the source's text: flagged ``reconstructed`` or of standing 資料からの再構成 (standing.py)."""
+    return row.get("reconstructed") is True or row.get("standing") == "資料からの再構成"
 
 
 def era_label(fiscal_year: int) -> str:

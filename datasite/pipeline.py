@@ -123,13 +123,17 @@ def _build_stages(
     result: BuildResult,
     clock: _Clock,
 ) -> BuildResult:
-    from . import charts, content, logic, maps, model, ownership, render, review, validate
+    from . import captions, charts, content, logic, maps, model, ownership, render, review, standing, validate
     from .chart_worker import JobFailed
 
     valid, problems = _validate(loaded.packages, package_keys, cache, options.workers)
     problems = loaded.problems + problems
     clock.lap("validate")
     site = model.build_site(valid)
+    tables = {(p.folder, r.descriptor["name"]): (r.display_path, r.row_numbers) for p in valid for r in p.resources}
+    problems += standing.check(site, tables)
+    site, caption_problems = captions.resolve(site, {p.folder: p.display_path for p in valid})
+    problems += caption_problems
     logic_model = logic.build_logic_model(site)
     problems += validate.check_content_texts(loaded.content)
     prose, content_problems = content.parse_content(loaded.content, site)

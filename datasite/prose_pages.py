@@ -90,10 +90,15 @@ def prose_html(
         value = directive.row[directive.field_name]
         shown = format_cell(value, field)
         unit = field.unit or ""
-        return (
+        figure = (
             f'<a class="figure" href="{escape(anchor)}" title="{escape(resource.title)}">'
             f'<data value="{escape(str(value))}">{escape(str(shown))}{escape(unit)}</data></a>'
         )
+        findings = resource.findings_for(directive.row)
+        if findings:  # the source contradicts this printed figure: say so wherever it is quoted
+            statement = f"{resource.package}/{resource.name}"  # the note is the site's reading of the table
+            figure += str(macros.discrepancy_flag([f.note for f in findings], anchor, statement))
+        return figure
 
     def block(match: re.Match[str]) -> str:
         return snippet(item.directives[int(match.group(1))])

@@ -18,7 +18,7 @@ from jinja2.bccache import Bucket
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from . import discovery, downloads, listings, localgov_pages, logic_pages, prose_pages
+from . import discovery, downloads, listings, localgov_pages, logic_pages, prose_pages, standing
 from .cache import Cache, code_fingerprint, digest
 from .charts import RenderedChart
 from .content import Content, JapaneseMarkdown, Page
@@ -197,13 +197,15 @@ def make_environment(
     env.filters["safe_url"] = is_safe_url
     env.filters["fiscal_year"] = fiscal_year_label
     env.filters["evidence_href"] = logic_pages.evidence_href
+    env.filters["row_standing"] = standing.of_row  # a row's standing and its id: templates/_standing.html
+    env.filters["statement"] = standing.statement_of
     return env
 
 
 # Objects that many pages show: each is hashed once for the page cache's keys (memo.py).
 SHARED_TYPES = (Site, Package, Resource, LogicModel, Linked, LocalGov, Government, Group)
 PAGE_BUDGET = 96 * 1024  # bytes of HTML a page should stay under
-DATASET_PREVIEW_ROWS = (20, 10, 5)  # table preview rows on a dataset page, fewer while the page is over budget
+DATASET_PREVIEW_ROWS = (20, 10, 5, 3)  # table preview rows on a dataset page, fewer while the page is over budget
 
 
 def _page_renderer(env: Environment, site: Site, options: RenderOptions, memo: RenderMemo) -> Callable[..., bytes]:

@@ -4,11 +4,20 @@ The ``policy`` data package holds the logic model of a pre-analysis sheet (事�
 indicators, means of achievement) and, in its ``checklist`` resource, the sheet's own 11 review items
 「確認すべき主な事項（事前分析表）」. :func:`review` checks the model against each item:
 
-* items 2, 4, 5, 6, 7, 9, 10 and 11 are decided mechanically (``pass`` or ``finding``);
+* items 2, 4, 5, 7, 9 and 10 are decided mechanically (``pass`` or ``finding``);
 * item 1 (are the issues complete?), item 3 (are the targets concrete?) and item 8 (are the target levels
   appropriate given past actuals?) need a reviewer. Their mechanical part (an issue without a description,
   an empty or missing target) can still raise a ``finding``; otherwise they report ``needs-judgement``
-  with the evidence a reviewer should read.
+  with the evidence a reviewer should read;
+* item 6 is mechanical when every indicator says whether it is a main one; an indicator whose status the
+  site could not read (``unknown``) is not a finding against the sheet but ``needs-judgement``;
+* item 11 asks whether a target has "many" measures and states no number. Without a threshold the review
+  shows the counts as ``needs-judgement``; a threshold (``ReviewOptions.max_measures_per_target``) is the
+  site's own parameter, and a finding it raises says so.
+
+The checklist is judged only by its own words. A result that rests on statements that are not printed in the
+sheet (links between measures and indicators the site inferred, an assignment the site reconstructed) says so
+in ``rests_on``, read from each row's standing (standing.py).
 
 Everything here is a pure function of the rows: no disk or network access. ``tables`` maps a resource
 name to its rows as Frictionless reads them (``row.to_dict()``); a missing resource counts as empty and
@@ -29,7 +38,7 @@ STATUSES: tuple[Status, ...] = ("pass", "finding", "needs-judgement")
 OUTPUT = "アウトプット"
 OUTCOME = "アウトカム"
 REFERENCE = "参考"
-JSON_FORMAT = 1
+JSON_FORMAT = 2  # 2: each item says what its result rests on (rests_on)
 
 # The checklist as printed (000_bd644042943772fa.txt, lines 6-43); used only when a table has no row for an item.
 DEFAULT_TEXTS: dict[int, str] = {
@@ -58,11 +67,26 @@ DEFAULT_TEXTS: dict[int, str] = {
 
 @dataclass(frozen=True)
 class Evidence:
-    """One fact behind a result. ``link`` points at a resource ("<package>/<resource>") or a row ("indicator:<id>")."""
+    """One fact behind a result. ``link`` points at a resource ("<package>/<resource>") or a row ("indicator:<id>").
+
+    Evidence that quotes a statement of the sheet gives its ``standing`` and the ``statement`` it quotes
+    ("<package>/<resource>#<key>"), so that the page can say where the words come from.
+    """
 
     label: str
     detail: str
     link: str | None = None
+    standing: str = ""
+    statement: str = ""
+    basis: str = ""  # how (or why) when the standing is not 資料の記載
+
+
+@dataclass(frozen=True)
+class RestsOn:
+    """Statements a result depends on whose standing is not 資料の記載 (e.g. the site's inferred links)."""
+
+    standing: str
+    what: str
 
 
 @dataclass(frozen=True)
@@ -75,13 +99,19 @@ class ItemResult:
     mechanical: bool
     summary: str
     evidence: tuple[Evidence, ...]
+    rests_on: tuple[RestsOn, ...] = ()
 
 
 @dataclass(frozen=True)
 class ReviewOptions:
-    """``package`` names the data package in resource links (``policy/targets``)."""
+    """The site's own parameters of the review, shown with the results they decide.
 
-    max_measures_per_target: int = 8
+    ``max_measures_per_target`` is a threshold the checklist does not state (None: no threshold, item 11
+    needs judgement); ``current_fiscal_year`` is the sheet's year (令和７年度 in its title); ``package``
+    names the data package in resource links (``policy/targets``).
+    """
+
+    max_measures_per_target: int | None = None
     current_fiscal_year: int = 2025
     package: str = "policy"
 
@@ -106,6 +136,7 @@ def review(tables: Tables, options: ReviewOptions = DEFAULT_OPTIONS) -> list[Ite
                 mechanical=mechanical,
                 summary=summary,
                 evidence=tuple(evidence) + model.notes_for(number),
+                rests_on=model.rests_on(number),
             )
         )
     return results
@@ -124,7 +155,11 @@ def to_json(results: list[ItemResult]) -> dict[str, Any]:
                 "status": r.status,
                 "mechanical": r.mechanical,
                 "summary": r.summary,
-                "evidence": [{"label": e.label, "detail": e.detail, "link": e.link} for e in r.evidence],
+                "evidence": [
+                    {"label": e.label, "detail": e.detail, "link": e.link, "standing": e.standing, "basis": e.basis}
+                    for e in r.evidence
+                ],
+                "rests_on": [{"standing": b.standing, "what": b.what} for b in r.rests_on],
             }
             for r in sorted(results, key=lambda r: r.number)
         ],

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from . import standing
 from .review import OUTCOME, OUTPUT, REFERENCE, Evidence, Row, Status
 from .review_model import ReviewModel, as_int, cell_text, jp_list, number_text
 
@@ -16,23 +19,26 @@ def _item1(m: ReviewModel) -> Outcome:
     for goal in m.goals:
         if cell_text(goal.get("level")) == "施策目標":
             label = f"施策目標{cell_text(goal.get('number_as_printed'))}"
-            evidence.append(Evidence(label, cell_text(goal.get("text")), m.res("goals")))
-    empty: list[str] = []
+            evidence.append(m.quote(label, cell_text(goal.get("text")), m.res("goals"), "goals", goal, "id"))
+    undescribed: list[str] = []
     for issue in m.issues:
         issue_id = cell_text(issue.get("id"))
+        link = f"issue:{issue_id}"
+        text = cell_text(issue.get("text"))
         bullets = [s for s in m.situations if cell_text(s.get("issue_id")) == issue_id]
-        if not bullets:
-            empty.append(m.issue_label(issue))
-            evidence.append(Evidence(f"{m.issue_label(issue)}の現状（背景）", "記述がない。", f"issue:{issue_id}"))
+        if text:
+            evidence.append(m.quote(f"{m.issue_label(issue)}の本文", text, link, "issues", issue, "id"))
+        if not text and not bullets:
+            undescribed.append(m.issue_label(issue))
+            evidence.append(Evidence(m.issue_label(issue), "課題の本文も現状（背景）の記述もない。", link))
         for position, bullet in enumerate(bullets, start=1):
             detail = f"{cell_text(bullet.get('marker'))} {cell_text(bullet.get('text'))}".strip()
-            if bullet.get("reconstructed") is True:
-                detail += "［抽出テキストの配置からは決まらず、内容により課題に割り当てた記述］"
-            evidence.append(Evidence(f"{m.issue_label(issue)}の現状（背景）{position}", detail, f"issue:{issue_id}"))
+            label = f"{m.issue_label(issue)}の現状（背景）{position}"
+            evidence.append(m.quote(label, detail, link, "issue-situations", bullet, "issue_id", "order"))
     if not m.issues:
         return "finding", True, "課題が1件も記載されていない。", evidence
-    if empty:
-        summary = f"現状（背景）の記述がない課題がある（{jp_list(empty)}）。"
+    if undescribed:
+        summary = f"本文も現状（背景）の記述もない課題がある（{jp_list(undescribed)}）。"
         return "finding", True, summary, evidence
     summary = (
         f"課題{len(m.issues)}件と現状（背景）{len(m.situations)}項目が施策目標の課題を過不足なく捉えているかは、"
@@ -129,13 +135,13 @@ def _item4(m: ReviewModel) -> Outcome:
                 f"指標の達成目標は「{cell_text(linked.get('target_id'))}」。"
             )
             evidence.append(Evidence(f"達成手段との対応 {cell_text(link.get('id'))}", detail, m.res("measure-links")))
-    assigned = [m.indicator_label(i) for i in m.indicators if i.get("target_assignment_reconstructed") is True]
-    if assigned:
-        detail = (
-            f"{jp_list(assigned)}は資料の抽出テキストで直前に達成目標の見出しがなく、内容により達成目標に割り当てた"
-            "（資料の印字では関係が明確な可能性がある）。"
-        )
-        evidence.append(Evidence("達成目標への割り当て（再構成）", detail, m.res("indicators")))
+    for indicator in m.indicators:
+        if standing.of_row(indicator) == standing.PRINTED:
+            continue
+        detail = f"{cell_text(indicator.get('name'))}の達成目標への割り当て"
+        label = f"{m.indicator_label(indicator)}の割り当て"
+        anchor = f"indicator:{cell_text(indicator.get('id'))}"
+        evidence.append(m.quote(label, detail, anchor, "indicators", indicator, "id"))
     if not m.targets:
         return "finding", True, "達成目標がないため、達成目標と測定指標の関係を確認できない。", evidence
     if bare or unlinked or crossed:
@@ -204,8 +210,9 @@ def _item6(m: ReviewModel) -> Outcome:
     for indicator in m.measuring:
         value = cell_text(indicator.get("is_main"))
         values.get(value, other).append(m.indicator_label(indicator))
+    words = {"yes": "主要な指標", "no": "主要な指標ではない", "unknown": "読み取れていない"}
     evidence = [
-        Evidence(f"主要な指標：{key}", f"{len(names)}件：{jp_list(names) or 'なし'}", m.res("indicators"))
+        Evidence(f"主要な指標の区分：{words[key]}", f"{len(names)}件：{jp_list(names) or 'なし'}", m.res("indicators"))
         for key, names in values.items()
     ]
     if other:
@@ -216,13 +223,17 @@ def _item6(m: ReviewModel) -> Outcome:
         return "finding", True, "測定指標がないため、主要な指標の区分を確認できない。", evidence
     if len(values["unknown"]) == total:
         summary = (
-            f"測定指標{total}件の「主要な指標」はすべて unknown であり、資料は主要な指標を太字・下線で示すが"
-            "抽出テキストではその書式が失われたため、区分されているかを確認できない。"
+            f"測定指標{total}件のどれが「主要な指標」かをこのサイトは読み取れていない（主要な指標は太字・下線で"
+            "示されるが、このサイトが使った文字情報には書式が残っていない）ため、区分の有無は原本で確認する必要がある。"
         )
-        return "finding", True, summary, evidence
+        return "needs-judgement", False, summary, evidence
     if values["unknown"] or other:
-        summary = f"「主要な指標」か否かが分からない測定指標がある（{jp_list(values['unknown'] + other)}）。"
-        return "finding", True, summary, evidence
+        unread = jp_list(values["unknown"] + other)
+        summary = (
+            f"「主要な指標」か否かをこのサイトが読み取れていない測定指標があり（{unread}）、"
+            "区分は原本で確認する必要がある。"
+        )
+        return "needs-judgement", False, summary, evidence
     if not values["yes"]:
         return "finding", True, f"測定指標{total}件のうち「主要な指標」とされたものがない。", evidence
     if not values["no"]:
@@ -264,6 +275,9 @@ def _item7(m: ReviewModel) -> Outcome:
             evidence.append(Evidence(m.indicator_short(indicator), f"{_target_text(indicator)}。", link))
     if not m.measuring:
         return "finding", True, "測定指標がないため、当該年度の目標値を確認できない。", evidence
+    evidence.append(
+        Evidence("当該年度", f"{year}年度（このサイトの設定。事前分析表の年度による）。", m.res("checklist"))
+    )
     if without:
         summary = (
             f"測定指標{len(m.measuring)}件のうち{len(without)}件に当該年度（{year}年度）の目標値がない"
@@ -302,10 +316,10 @@ def _item8(m: ReviewModel) -> Outcome:
         resources = _resources(indicator)
         for resource in resources:
             detail = (
-                f"{resource} の過年度実績を基準値・目標値と並べ、目標までの伸びが"
+                "この表の過年度実績を基準値・目標値と並べ、目標までの伸びが"
                 "過去の推移や最終目標年度の目標値に照らして妥当かを確認する。"
             )
-            evidence.append(Evidence(f"{m.indicator_label(indicator)}の実績", detail, resource))
+            evidence.append(Evidence(f"{m.indicator_label(indicator)}の実績の表", detail, resource))
         if not resources:
             detail = "値を収めたリソースがなく、過年度実績と照合できない。"
             evidence.append(Evidence(f"{m.indicator_label(indicator)}の実績", detail, link))
@@ -313,7 +327,7 @@ def _item8(m: ReviewModel) -> Outcome:
         if _has_target(indicator) or not _resources(indicator):
             continue
         detail = (
-            f"目標値はないが、実績の系列（{jp_list(_resources(indicator))}）がある"
+            f"目標値はないが、実績の表が{len(_resources(indicator))}件ある"
             "（目標値を設定する際の過年度実績として参照できる）。"
         )
         evidence.append(Evidence(m.indicator_short(indicator), detail, f"indicator:{cell_text(indicator.get('id'))}"))
@@ -331,7 +345,7 @@ def _item9(m: ReviewModel) -> Outcome:
     evidence = [
         Evidence(
             m.indicator_short(i),
-            f"{cell_text(i.get('name'))}（値を収めたリソース：{jp_list(_resources(i)) or 'なし'}）",
+            f"{cell_text(i.get('name'))}（値を収めた表：{len(_resources(i))}件）",
             f"indicator:{cell_text(i.get('id'))}",
         )
         for i in m.reference
@@ -352,40 +366,81 @@ def _item10(m: ReviewModel) -> Outcome:
     for indicator in m.indicators:
         links = m.links_of_indicator(cell_text(indicator.get("id")))
         names = list(dict.fromkeys(m.measure_name(cell_text(link.get("measure_id"))) for link in links))
-        inferred = sum(1 for link in links if cell_text(link.get("basis")).startswith("推定"))
         is_reference = cell_text(indicator.get("kind")) == REFERENCE
         if not names:
             if not is_reference:
                 zero.append(m.indicator_label(indicator))
             detail = "関連する達成手段が0件。" + ("（参考指標のため項目10の対象外）" if is_reference else "")
         else:
-            detail = f"{len(names)}件：{jp_list(names)}" + (f"（うち推定による対応{inferred}件）" if inferred else "")
+            detail = f"{len(names)}件：{jp_list(names)}"
         evidence.append(Evidence(m.indicator_short(indicator), detail, f"indicator:{cell_text(indicator.get('id'))}"))
+    for link in m.inferred_links:
+        if not cell_text(link.get("indicator_id")):
+            continue
+        linked = m.indicator_by_id.get(cell_text(link.get("indicator_id")))
+        label = f"{m.measure_name(cell_text(link.get('measure_id')))} → {m.indicator_label(linked or {})}"
+        quoted = m.quote(
+            label,
+            cell_text(link.get("basis")) or "理由の記載なし。",
+            m.res("measure-links"),
+            "measure-links",
+            link,
+            "id",
+        )
+        evidence.append(replace(quoted, basis=""))  # the reason is the detail itself
+    prefix = "このサイトが推定した対応では、" if m.links_inferred else ""
     if not m.measuring:
         return "finding", True, "測定指標がないため、関連する達成手段の数を確認できない。", evidence
     if zero:
-        summary = f"関連する達成手段が0件の測定指標がある（{jp_list(zero)}）。"
+        summary = f"{prefix}関連する達成手段が0件の測定指標がある（{jp_list(zero)}）。"
         return "finding", True, summary, evidence
-    return "pass", True, f"すべての測定指標（{len(m.measuring)}件）に関連する達成手段が1件以上ある。", evidence
+    summary = f"{prefix}すべての測定指標（{len(m.measuring)}件）に関連する達成手段が1件以上ある。"
+    return "pass", True, summary, evidence
 
 
 def _item11(m: ReviewModel) -> Outcome:
     limit = m.options.max_measures_per_target
     evidence: list[Evidence] = []
     over: list[str] = []
+    counts: list[str] = []
     for target in m.targets:
         measures = m.measures_of_target(cell_text(target.get("id")))
         roots = list(dict.fromkeys(m.measure_root(x) for x in measures))
-        detail = f"{len(measures)}件（上限{limit}件）：{jp_list(m.measure_name(x) for x in measures) or 'なし'}"
+        detail = f"{len(measures)}件：{jp_list(m.measure_name(x) for x in measures) or 'なし'}"
         if len(roots) != len(measures):
-            detail += f"。内訳事業を親事業にまとめると{len(roots)}件"
-        if len(measures) > limit:
+            detail += f"。このサイトが内訳とした事業を親事業にまとめると{len(roots)}件"
+        counts.append(f"{m.target_label(target)}に{len(measures)}件")
+        if limit is not None and len(measures) > limit:
             over.append(f"{m.target_label(target)}に{len(measures)}件")
         evidence.append(Evidence(m.target_label(target), detail, f"target:{cell_text(target.get('id'))}"))
+    prefix = "このサイトが推定した対応では、" if m.links_inferred else ""
+    if limit is None:
+        evidence.append(
+            Evidence(
+                "判断の基準",
+                "確認事項は「多数」「複雑な構造」の件数を示していないため、このサイトは基準を設けていない。",
+                m.res("checklist"),
+            )
+        )
+        summary = (
+            f"{prefix}関連する達成手段は{jp_list(counts) or '0件'}で、"
+            "これが「多数」か・関係が複雑かは確認事項に基準がないため、確認者の判断が必要である。"
+        )
+        return "needs-judgement", False, summary, evidence
+    evidence.append(
+        Evidence(
+            "判断の基準", f"このサイトが設けた目安：達成目標あたり{limit}件（確認事項には件数の基準がない）。", None
+        )
+    )
     if over:
-        summary = f"関連する達成手段が上限の{limit}件を超える達成目標がある（{jp_list(over)}）。"
+        summary = f"{prefix}関連する達成手段がこのサイトの目安（{limit}件）を超える達成目標がある（{jp_list(over)}）。"
         return "finding", True, summary, evidence
-    return "pass", True, f"どの達成目標にも関連する達成手段は{limit}件以内である。", evidence
+    return (
+        "pass",
+        True,
+        f"{prefix}どの達成目標にも関連する達成手段はこのサイトの目安（{limit}件）以内である。",
+        evidence,
+    )
 
 
 CHECKS = (_item1, _item2, _item3, _item4, _item5, _item6, _item7, _item8, _item9, _item10, _item11)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from .review import DEFAULT_TEXTS, REFERENCE, Evidence, ReviewOptions, Row, Tables
+from . import standing
+from .review import DEFAULT_TEXTS, REFERENCE, Evidence, RestsOn, ReviewOptions, Row, Tables
 
 
 def cell_text(value: Any) -> str:
@@ -46,9 +47,49 @@ class ReviewModel:
         self.indicator_by_id = {cell_text(r.get("id")): r for r in self.indicators}
         self.measuring = [r for r in self.indicators if cell_text(r.get("kind")) != REFERENCE]
         self.reference = [r for r in self.indicators if cell_text(r.get("kind")) == REFERENCE]
+        self.inferred_links = [r for r in self.links if standing.of_row(r) != standing.PRINTED]
+
+    @property
+    def links_inferred(self) -> bool:
+        """True when the links between measures and targets/indicators are not printed in the sheet."""
+        return bool(self.inferred_links)
+
+    def rests_on(self, number: int) -> tuple[RestsOn, ...]:
+        """What a checklist item's result depends on that the sheet does not print (see review.RestsOn)."""
+        out: list[RestsOn] = []
+        if number in (1, 2):
+            out += self._not_printed(self.issues, self.issue_label, "課題の本文と課題番号の対応")
+        if number == 1:
+            situations = [s for s in self.situations if standing.of_row(s) != standing.PRINTED]
+            for label in dict.fromkeys(standing.of_row(s) for s in situations):
+                count = sum(1 for s in situations if standing.of_row(s) == label)
+                out.append(RestsOn(label, f"現状（背景）の記述{count}件：課題への割り当て"))
+        if number in (3, 4, 5):
+            out += self._not_printed(self.indicators, self.indicator_label, "達成目標への割り当て")
+        if number in (3, 10, 11) and self.inferred_links:
+            for label in dict.fromkeys(standing.of_row(r) for r in self.inferred_links):
+                count = sum(1 for r in self.inferred_links if standing.of_row(r) == label)
+                what = f"達成手段と達成目標・測定指標の対応{count}件：どの事業がどの目標・指標に関わるか"
+                out.append(RestsOn(label, what))
+        return tuple(out)
+
+    def _not_printed(self, rows: list[Row], label: Callable[[Row], str], aspect: str) -> list[RestsOn]:
+        out: list[RestsOn] = []
+        off = [r for r in rows if standing.of_row(r) != standing.PRINTED]
+        for kind in dict.fromkeys(standing.of_row(r) for r in off):
+            members = [r for r in off if standing.of_row(r) == kind]
+            out.append(RestsOn(kind, f"{jp_list(label(r) for r in members)}：{aspect}"))
+        return out
 
     def res(self, resource: str) -> str:
         return f"{self.options.package}/{resource}"
+
+    def quote(self, label: str, detail: str, link: str, resource: str, row: Row, *key: str) -> Evidence:
+        """Evidence quoting a row of the sheet, with the row's standing (and its basis when not printed)."""
+        values = "|".join(cell_text(row.get(k)) for k in key)
+        kind = standing.of_row(row)
+        basis = standing.basis_of(row) if kind != standing.PRINTED else ""
+        return Evidence(label, detail, link, kind, f"{self.res(resource)}#{values}", basis)
 
     def item_text(self, number: int) -> str:
         row = self.checklist.get(number)
@@ -60,16 +101,19 @@ class ReviewModel:
         if row is None:
             return ()
         notes: list[Evidence] = []
+        link = self.res("checklist")
         if cell_text(row.get("note_label")) and cell_text(row.get("note_text")):
             notes.append(
-                Evidence(cell_text(row.get("note_label")), cell_text(row.get("note_text")), self.res("checklist"))
+                self.quote(
+                    cell_text(row.get("note_label")), cell_text(row.get("note_text")), link, "checklist", row, "number"
+                )
             )
         reference = cell_text(row.get("note_reference")).removesuffix("参照").strip()
         if reference:
             for other in self.checklist.values():
                 if cell_text(other.get("note_label")) == reference and cell_text(other.get("note_text")):
                     detail = f"{cell_text(other.get('note_text'))}（項目{cell_text(other.get('number'))}の注）"
-                    notes.append(Evidence(reference, detail, self.res("checklist")))
+                    notes.append(self.quote(reference, detail, link, "checklist", other, "number"))
         return tuple(notes)
 
     def issue_label(self, row: Row) -> str:
@@ -85,7 +129,9 @@ class ReviewModel:
         return f"{prefix}{cell_text(row.get('number_as_printed')) or cell_text(row.get('id'))}"
 
     def indicator_short(self, row: Row) -> str:
-        return f"{self.indicator_label(row)}（{cell_text(row.get('id'))}）"
+        """The indicator as the sheet numbers it, with its name when the table gives one."""
+        name = cell_text(row.get("name"))
+        return f"{self.indicator_label(row)}（{name}）" if name else self.indicator_label(row)
 
     def targets_of(self, issue_id: str) -> list[Row]:
         return [t for t in self.targets if cell_text(t.get("issue_id")) == issue_id]

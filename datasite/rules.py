@@ -16,6 +16,8 @@ from typing import Any
 from . import limits
 from .errors import Problem, Severity
 from .load import RawPackage
+from .standing import FIELD as STANDING_FIELD
+from .standing import STANDINGS
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -180,7 +182,25 @@ def _check_resource(path: str, index: int, r: dict[str, Any], seen: set[str]) ->
             add(f"schema.fields[{f_index}].constraints", "must be an object")
         if field.get("type") in NUMERIC and field["name"] not in key_fields and not field.get("unit"):
             problems.append(Problem(path, None, field["name"], f'{where}: numeric field needs a "unit"', "warning"))
+        if field["name"] == STANDING_FIELD:
+            problems += _standing_problems(path, where, field)
     return problems
+
+
+def _standing_problems(path: str, where: str, field: dict[str, Any]) -> list[Problem]:
+    """A ``standing`` field holds one of the three standings, on every row (docs: "Standing")."""
+    constraints: dict[str, Any] = field["constraints"] if isinstance(field.get("constraints"), dict) else {}
+    enum = constraints.get("enum")
+    if (
+        field.get("type", "string") == "string"
+        and isinstance(enum, list)
+        and enum
+        and set(enum) <= set(STANDINGS)
+        and constraints.get("required") is True
+    ):
+        return []
+    allowed = " / ".join(STANDINGS)
+    return [Problem(path, None, STANDING_FIELD, f"{where}: a required string whose enum is drawn from {allowed}")]
 
 
 def check_charts(path: str, r: dict[str, Any]) -> list[Problem]:

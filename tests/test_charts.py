@@ -61,7 +61,12 @@ def test_real_chart_declarations_name_real_fields(path: Path) -> None:
 def test_every_published_spec_of_the_real_site_is_valid_vega_lite(real_site: Path) -> None:
     # The build skips altair's validation for speed: this is where every spec it publishes is checked.
     found = sorted(real_site.glob("charts/**/*.vl.json"))
-    assert len(found) > 30 and any("indicators" in p.parts for p in found)
+    assert len(found) >= 30
     validator = jsonschema.Draft7Validator(vega_lite_schema())
     invalid = {p.relative_to(real_site).as_posix() for p in found if not validator.is_valid(json.loads(p.read_bytes()))}
     assert invalid == set()
+    # No indicator of the real sheet prints a target (issue 16), so no progress chart is published: check the spec here.
+    from datasite.charts import progress_spec
+
+    spec = progress_spec("相談窓口を設置した市町村数", "市町村", "基準値", 800, "目標値（2025年度）", 1000)
+    assert validator.is_valid(json.loads(json.dumps(spec)))
