@@ -156,6 +156,7 @@ def _serve(connection: Connection, errors: str) -> None:
         os.dup2(stream.fileno(), 2)
     with contextlib.suppress(Exception):  # a job that needs what failed says so itself
         warm_up()
+    connection.send(("ready", None))  # a job's time limit counts from here, not from the start-up
     while True:
         try:
             message = connection.recv()
@@ -180,7 +181,8 @@ class _Worker:
         self.process.start()
         child.close()
         self.task: _Task | None = None
-        self.deadline = 0.0
+        self.ready = False  # warmed up: only then is it given jobs
+        self.deadline = time.monotonic() + STARTUP_SECONDS  # to become ready, then to finish its job
 
     def last_words(self) -> str:
         """The first lines the process printed on its standard error (a panic's place and message), if any."""
@@ -199,6 +201,10 @@ class _Worker:
         self.connection.close()
         with contextlib.suppress(OSError):
             os.unlink(self.errors)
+
+
+STARTUP_SECONDS = 120.0  # to import altair and warm up vl-convert: about 1 s, much more on a loaded machine
+STARTUP_ATTEMPTS = 3  # workers that die or hang while starting, in a row, before the jobs are failed
 
 
 class ImageRenderer:
@@ -250,12 +256,13 @@ class ImageRenderer:
                 task.finish(failure=f"the chart workers stopped ({_reason(error)})")
 
     def _dispatch(self) -> None:
+        failed_starts = 0
         while True:
             with self._lock:
                 if self._closing:
                     return
                 for worker in self._workers:
-                    if worker.task is None and self._queue:
+                    if worker.ready and worker.task is None and self._queue:
                         task = self._queue.popleft()
                         try:
                             worker.connection.send((task.function, task.argument))
@@ -263,41 +270,59 @@ class ImageRenderer:
                             task.finish(failure=f"it could not be sent to a worker ({_reason(error)})")
                             continue
                         worker.task, worker.deadline = task, time.monotonic() + self._timeout
-            busy = [w for w in self._workers if w.task is not None]
+            # Workers still starting are watched too: one that dies or hangs while it starts is replaced.
+            watched = [w for w in self._workers if w.task is not None or not w.ready]
             now = time.monotonic()
-            wait_for = max(0.0, min((w.deadline for w in busy), default=now + 60) - now)
+            wait_for = max(0.0, min((w.deadline for w in watched), default=now + 60) - now)
             objects: list[Any] = [self._wake_reader]
-            for worker in busy:
+            for worker in watched:
                 objects += [worker.connection, worker.process.sentinel]
             ready = set(wait(objects, timeout=wait_for))
             if self._wake_reader in ready:
                 while self._wake_reader.poll():
                     self._wake_reader.recv_bytes()
             for index, worker in enumerate(self._workers):
-                held = worker.task
-                if held is None:
+                if worker.task is None and worker.ready:
                     continue
-                task = held
                 if worker.connection in ready:
                     try:
                         status, payload = worker.connection.recv()
                     except (EOFError, OSError):
                         status, payload = "died", None
-                    if status != "died":
-                        worker.task = None
+                    if status == "ready":
+                        worker.ready, failed_starts = True, 0
+                        continue
+                    if status != "died" and worker.task is not None:
+                        task, worker.task = worker.task, None
                         task.finish(payload if status == "ok" else None, None if status == "ok" else payload)
                         continue
                 if worker.connection in ready or worker.process.sentinel in ready:
                     worker.process.join(5)
-                    code = worker.process.exitcode
-                    words = worker.last_words()
-                    task.finish(failure=f"the worker process drawing it stopped (exit code {code}{words})")
+                    reason = f"the worker process drawing it stopped (exit code {worker.process.exitcode}"
+                    reason += f"{worker.last_words()})"
+                elif time.monotonic() >= worker.deadline and worker.task is None:
+                    reason = f"it did not start within {STARTUP_SECONDS:g} s"
                 elif time.monotonic() >= worker.deadline:
-                    task.finish(failure=f"drawing it took longer than {self._timeout:g} s")
+                    reason = f"drawing it took longer than {self._timeout:g} s"
                 else:
                     continue
+                if worker.task is not None:
+                    worker.task.finish(failure=reason)
+                else:
+                    failed_starts += 1
+                    if failed_starts >= STARTUP_ATTEMPTS:
+                        self._fail_waiting(
+                            f"no chart worker could start ({STARTUP_ATTEMPTS} tries; the last: {reason})"
+                        )
                 worker.stop()
                 self._workers[index] = _Worker(self._context)  # the other jobs go on
+
+    def _fail_waiting(self, reason: str) -> None:
+        with self._lock:
+            waiting = list(self._queue)
+            self._queue.clear()
+        for task in waiting:
+            task.finish(failure=reason)
 
     def __enter__(self) -> ImageRenderer:
         return self
