@@ -96,7 +96,7 @@ def validate_package(package: RawPackage) -> tuple[ValidPackage | None, list[Pro
             continue
         findings, integrity_problems = integrity.check(descriptor, raw.display_path, rows, numbers)
         problems.extend(integrity_problems)
-        problems.extend(rules.check_charts(package.display_path, descriptor))
+        problems.extend(rules.check_charts(package.display_path, descriptor, rows))
         text = raw.data.decode(table.encoding or "utf-8").removeprefix("\ufeff")
         resources.append(
             ValidResource(descriptor, raw.display_path, text, tuple(rows), tuple(numbers), tuple(findings))
