@@ -99,7 +99,8 @@ class ChartFiles:
                 key = _images_key(text)
                 self._cache.put("charts", key + ".svg", svg.encode("utf-8"))
                 self._cache.put("charts", key + ".png", png)
-            files[f"{item.path}.svg"] = _label_svg(svg, item.title, item.description).encode("utf-8")
+            title, description = unify_years(item.title), unify_years(item.description)
+            files[f"{item.path}.svg"] = _label_svg(svg, title, description).encode("utf-8")
             if item.with_png:
                 files[f"{item.path}.png"] = png
             files[f"{item.path}.vl.json"] = text.encode("utf-8")
@@ -198,10 +199,11 @@ def progress_spec(
     title: str, unit: str, actual_label: str, actual: float, target_label: str, target: float
 ) -> dict[str, Any]:
     """A bar for the actual value and a rule for the target: how far an indicator is from its target.
-    One narrow layout (a single bar reads as well at any width), so its text is legible on a phone."""
+    One narrow layout (a single bar reads as well at any width), so that its text is legible on a phone: the bar
+    and the rule carry short names (the labels' words before their brackets), the subtitle the full labels."""
     width = NARROW.width
     actual_label, target_label = unify_years(actual_label), unify_years(target_label)
-    value_title = unify_years(f"{title}（{unit}）")
+    actual_name, target_name = actual_label.split("（")[0], target_label.split("（")[0]
     bar: dict[str, Any] = {
         "mark": {"type": "bar", "color": PALETTE[0], "size": 36},
         "encoding": {
@@ -209,13 +211,14 @@ def progress_spec(
             "x": {
                 "field": "value",
                 "type": "quantitative",
-                "title": wrap(value_title, width - 20, LABEL_PX),
+                "title": f"（{unit}）",
+                "axis": {"titleAnchor": "end", "labelOverlap": True, "labelFlush": True},
                 "scale": {"domain": [0, max(actual, target) * 1.1]},
             },
             "tooltip": [{"field": "value", "type": "quantitative", "title": actual_label, "format": ","}],
         },
     }
-    target_values = {"values": [{"target": target, "label": target_label}]}
+    target_values = {"values": [{"target": target, "label": target_name}]}
     rule = {
         "data": target_values,
         "mark": {"type": "rule", "color": PALETTE[5], "strokeWidth": 3, "strokeDash": [6, 3]},
@@ -226,16 +229,17 @@ def progress_spec(
         "mark": {"type": "text", "color": PALETTE[5], "align": "right", "dx": -4, "dy": -28, "fontSize": LABEL_PX},
         "encoding": {"x": {"field": "target", "type": "quantitative"}, "text": {"field": "label"}},
     }
+    subtitle = [line for label in (actual_label, target_label) for line in wrap(label, width, LABEL_PX)]
     return _finish(
         {
-            "data": {"values": [{"label": actual_label, "value": actual}]},
+            "data": {"values": [{"label": actual_name, "value": actual}]},
             "layer": [bar, rule, text],
             "width": width,
             "height": 70,
             "description": f"{actual_label}と{target_label}",
         },
         wrap(title, width, TITLE_PX),
-        [],
+        subtitle,
         width,
     )
 
@@ -327,7 +331,9 @@ def chart_spec(resource: Resource, chart: Chart, layout_name: str = "wide") -> d
         if len(x.order) <= 8:
             # The first label leans left past the value axis (about 70 px): room for it, or Vega would clip it.
             padding_left = max(0.0, widest * 0.71 - plot_width / len(x.order) / 2 - 70)
-    band = {"type": "band", "paddingInner": 0, "paddingOuter": 0} if line_like else {"paddingInner": BAR_PADDING}
+    # Bands touch (no padding): the bars take part of their band (BAR_BAND), so that a band's edge, where a
+    # series break is drawn, falls midway between two bars or two points.
+    band = {"type": "band", "paddingInner": 0, "paddingOuter": 0} if line_like else {"paddingInner": 0}
     encoding: dict[str, Any] = {
         category_channel: {
             "field": "x",
@@ -359,7 +365,7 @@ def chart_spec(resource: Resource, chart: Chart, layout_name: str = "wide") -> d
             encoding[f"{category_channel}Offset"] = {
                 "field": "color",
                 "type": "nominal",
-                "scale": {"domain": legend_domain},
+                "scale": {"domain": legend_domain, "paddingOuter": (1 - BAR_BAND) * 2},
             }
         if chart.type == "stacked-bar":
             encoding["order"] = {"field": "color_rank", "type": "quantitative"}
@@ -374,7 +380,7 @@ def chart_spec(resource: Resource, chart: Chart, layout_name: str = "wide") -> d
     subtitle: list[str] = []
     for item in chart.breaks:
         before = axis_of.get(_display_break(resource.field(chart.x), item.before), "")
-        layers += _break_layers(item, before, category_channel, horizontal, line_like, layout)
+        layers += _break_layers(item, before, category_channel, horizontal, layout)
         subtitle += wrap(f"{BREAK_RULE}：{unify_years(item.note)}", layout.width, LABEL_PX)
 
     spec: dict[str, Any] = {"data": {"values": data}, "layer": layers, "description": chart.description}
@@ -390,7 +396,7 @@ def chart_spec(resource: Resource, chart: Chart, layout_name: str = "wide") -> d
     return _finish(spec, wrap(unify_years(chart.title), layout.width, TITLE_PX), subtitle, layout.width)
 
 
-BAR_PADDING = 0.2  # between the bands of a bar chart, as a share of a step
+BAR_BAND = 0.8  # the share of its band that a bar (or a group of bars) takes
 
 
 def _data_layers(chart: Chart, encoding: dict[str, Any], kinds: list[str], single_colour: bool) -> list[dict[str, Any]]:
@@ -416,7 +422,9 @@ def _data_layers(chart: Chart, encoding: dict[str, Any], kinds: list[str], singl
             {"mark": {"type": "point", "filled": True, "size": 64, "opacity": 1, **colour}, "encoding": points},
         ]
     bars = dict(encoding)
-    mark: dict[str, Any] = {"type": "bar", **colour}
+    grouped = "xOffset" in encoding or "yOffset" in encoding
+    thickness = "height" if "y" in encoding and encoding["y"]["field"] == "x" else "width"
+    mark: dict[str, Any] = {"type": "bar", **colour, thickness: {"band": 0.85 if grouped else BAR_BAND}}
     if kinds and RECONSTRUCTED in kinds:
         square = {**legend, "symbolType": "square", "symbolFillColor": "#666", "symbolStrokeColor": "#000"}
         opacity = [1 if kind == PRINTED else 0.55 for kind in kinds]
@@ -438,14 +446,13 @@ def _data_layers(chart: Chart, encoding: dict[str, Any], kinds: list[str], singl
 
 
 def _break_layers(
-    item: SeriesBreak, before: str, channel: str, horizontal: bool, line_like: bool, layout: Layout
+    item: SeriesBreak, before: str, channel: str, horizontal: bool, layout: Layout
 ) -> list[dict[str, Any]]:
     """A dashed rule in the gap before the category ``before``, with the break's label beside it."""
     if not before:
         return []
-    # A line's points sit in the middle of bands without padding: their edge is the midpoint between two years.
-    position = 0 if line_like else -BAR_PADDING / (2 * (1 - BAR_PADDING))
-    at = {"field": "x", "type": "nominal", "bandPosition": position}
+    # Bands touch and their bars and points are centred: a band's start is the midpoint between two categories.
+    at = {"field": "x", "type": "nominal", "bandPosition": 0}
     note = unify_years(item.note)
     tooltip = [
         {"field": "label", "type": "nominal", "title": BREAK_RULE},

@@ -202,6 +202,7 @@ def make_environment(
     env.filters["empty_meaning"] = empty_meaning
     env.filters["rounds_counts"] = rounds_counts
     env.filters["date_label"] = _date_text
+    env.filters["years"] = unify_years  # plain text (an alt attribute): years in the site's style
     env.filters["evidence_href"] = logic_pages.evidence_href
     return env
 
@@ -305,7 +306,8 @@ def _download_descriptor(package: Package) -> bytes:
 
 
 def citation(package: Package) -> str:
-    return f"{SITE_TITLE}「{package.title}」（版 {package.version}、{package.updated} 更新）。原典：{DOCUMENT_TITLE}。"
+    updated = unify_years(package.updated)
+    return f"{SITE_TITLE}「{package.title}」（版 {package.version}、{updated} 更新）。原典：{DOCUMENT_TITLE}。"
 
 
 def json_script(value: Any) -> Markup:

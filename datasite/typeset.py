@@ -201,7 +201,7 @@ GOOD_BREAK_AFTER = set("、。・）)」』／/ 　")
 GOOD_BREAK_BEFORE = set("（(「『")
 WORDS = "市区町村|市町村|都道府県|指定都市|中核市|自治体"  # never broken in a chart label
 _TOKEN = re.compile(
-    rf"{_UNIFIED_YEAR}|{_ERA}\s*(?:年度|年)|{WORDS}|{_NUMBER}\s?(?:{COUNTERS})?|[A-Za-z][A-Za-z0-9'’\-]*|\s+|.",
+    rf"{_UNIFIED_YEAR}|{_ERA}\s*(?:年度|年)|{WORDS}|{_NUMBER}\s?(?:{COUNTERS})?|[A-Za-z][A-Za-z'’\-]*|\s+|.",
     re.DOTALL,
 )
 
@@ -233,10 +233,15 @@ def wrap(text: str, max_px: float, font_px: float) -> list[str]:
         for i in range(cut, 0, -1):
             if text_width("".join(line[:i]), font_px) < half:
                 break
+            if text_width("".join(following[i:]).strip(), font_px) > max_px:
+                break  # what the natural break would carry over no longer fits the next line
             natural = following[i - 1][-1] in GOOD_BREAK_AFTER or following[i][0] in GOOD_BREAK_BEFORE
             if natural and following[i][0] not in NO_LINE_START and following[i - 1][-1] not in NO_LINE_END:
                 cut = i
                 break
+        if following[cut][0] in NO_LINE_START:  # nothing to carry it with: it hangs at the end of the line
+            line.append(token)
+            continue
         carried = following[cut:]
         del line[cut:]
         while carried and carried[0].isspace():
