@@ -388,7 +388,8 @@ def chart_spec(resource: Resource, chart: Chart, layout_name: str = "wide") -> d
     if horizontal:
         bars = len(color.order) if color and f"{category_channel}Offset" in encoding else 1
         lines = max((axis_of[label].count("\n") + 1 for label in x.order), default=1)
-        spec["height"] = {"step": max(bars * 18 + 8, lines * LINE_PX + 8), "for": "position"}
+        # A fixed height rather than a step: Vega-Lite warns about "fit" with a step size (a console warning).
+        spec["height"] = len(x.order) * max(bars * 18 + 8, lines * LINE_PX + 8)
     else:
         spec["height"] = layout.height
     if padding_left:
