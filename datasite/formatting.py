@@ -25,16 +25,37 @@ def glossary_href(term: Term, root: str) -> str:
 
 
 def is_value_field(field: Field) -> bool:
-    """A column holding a figure the source gives (or should give): where an empty cell means a missing value."""
-    return field.type in {"integer", "number"} and field.name not in ANNOTATION_FIELDS and not field.is_key
+    """A column holding a figure the source gives (or should give): where an empty cell can mean a missing value.
+    Years and dates say which figure a row holds, even when they are not part of the key."""
+    dimension = field.name in {"fiscal_year", "year"} or field.name.endswith(("_year", "_date"))
+    return (
+        field.type in {"integer", "number"}
+        and field.name not in ANNOTATION_FIELDS
+        and not field.is_key
+        and not dimension
+    )
 
 
-def empty_meaning(field: Field) -> str:
-    """What an empty cell of ``field`` means, for the data dictionary (key: see templates/dataset.html)."""
+def value_names(fields: Any) -> tuple[str, ...]:
+    return tuple(f.name for f in fields if is_value_field(f))
+
+
+def is_missing(field: Field, row: Any, values: tuple[str, ...]) -> bool:
+    """An empty value cell is missing (欠測) unless its row holds its figure in another value column: tables that
+    put each kind of figure in a column of its own (自治体数, か所数, 人数 ...) leave the other columns empty."""
+    if not is_value_field(field):
+        return False
+    return row is None or not any(row.get(name) is not None for name in values if name != field.name)
+
+
+def empty_meaning(field: Field, rows: Any = (), values: tuple[str, ...] = ()) -> str:
+    """What an empty cell of ``field`` means, for the data dictionary (the words: templates/dataset.html)."""
     if field.is_key:
         return "never-empty"
     if is_value_field(field):
-        return "missing"
+        empty = [row for row in rows if row.get(field.name) is None]
+        elsewhere = any(not is_missing(field, row, values) for row in empty)
+        return "missing-or-not-applicable" if elsewhere else "missing"
     if field.type == "boolean" or field.name in ANNOTATION_FIELDS:
         return "nothing-to-note"
     return "not-given"
@@ -54,9 +75,10 @@ def rounds_counts(rows: Any, fields: Any) -> bool:
     return any(isinstance(row.get(name), float) and not row[name].is_integer() for row in rows for name in counted)
 
 
-def format_cell(value: Any, field: Field) -> Markup | str:
+def format_cell(value: Any, field: Field, row: Any = None, values: tuple[str, ...] = ()) -> Markup | str:
+    """A cell as a table shows it; with its row, an empty value cell is told apart as missing or not applicable."""
     if value is None:
-        return Markup('<span class="missing">欠測</span>') if is_value_field(field) else ""
+        return Markup('<span class="missing">欠測</span>') if is_missing(field, row, values) else ""
     if isinstance(value, bool):
         return "○" if value else ""
     if isinstance(value, int) and (field.name in {"fiscal_year", "year"} or field.name.endswith("_year")):

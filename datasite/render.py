@@ -22,7 +22,15 @@ from . import discovery, listings, localgov, localgov_pages, logic_pages, prose_
 from .cache import Cache, code_fingerprint, digest
 from .charts import RenderedChart
 from .content import Content, JapaneseMarkdown, Page
-from .formatting import empty_meaning, format_cell, format_constraints, glossary_href, rounds_counts, typeset
+from .formatting import (
+    empty_meaning,
+    format_cell,
+    format_constraints,
+    glossary_href,
+    rounds_counts,
+    typeset,
+    value_names,
+)
 from .localgov_model import Government, Group, Linked, LocalGov
 from .logic import LogicModel
 from .maps import MapFiles
@@ -200,6 +208,7 @@ def make_environment(
     env.filters["fiscal_year"] = fiscal_year_label
     env.filters["typeset"] = typeset
     env.filters["empty_meaning"] = empty_meaning
+    env.filters["value_names"] = value_names
     env.filters["rounds_counts"] = rounds_counts
     env.filters["date_label"] = _date_text
     env.filters["years"] = unify_years  # plain text (an alt attribute): years in the site's style

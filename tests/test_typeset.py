@@ -114,6 +114,18 @@ def test_missing_is_shown_only_in_value_columns() -> None:
     assert empty_meaning(Field("fiscal_year", "integer", "年度", None, "", {}, True)) == "never-empty"
 
 
+def test_a_value_column_left_empty_because_its_row_holds_another_kind_of_figure_is_not_missing() -> None:
+    places, persons = value_field("places", "integer", "か所"), value_field("persons", "integer", "人")
+    year = Field("fiscal_year", "integer", "年度", None, "", {}, False)  # not a key, still not a value
+    values = ("places", "persons")
+    assert format_cell(None, places, {"places": None, "persons": 12, "fiscal_year": 2023}, values) == ""
+    assert "欠測" in str(format_cell(None, places, {"places": None, "persons": None, "fiscal_year": 2023}, values))
+    rows = [{"places": None, "persons": 12}, {"places": 3, "persons": None}]
+    assert empty_meaning(places, rows, values) == "missing-or-not-applicable"
+    assert empty_meaning(places, [{"places": None, "persons": None}], values) == "missing"
+    assert empty_meaning(year) == "not-given"
+
+
 def test_cells_write_years_in_the_site_style_without_a_line_break() -> None:
     assert str(format_cell(2019, Field("fiscal_year", "integer", "年度", None, "", {}, True))) == (
         '<span class="nw">2019（令和元）年度</span>'
