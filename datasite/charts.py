@@ -259,7 +259,8 @@ def _categories(field: Field, rows: list[Row]) -> _Categories:
     labels = [display_value(field.name, field.type, value) for value in values]
     title = field.title
     days = {(value.month, value.day) for value in values if isinstance(value, date)}
-    if len(days) == 1 and all(isinstance(value, date) for value in values):
+    years = {value.year for value in values if isinstance(value, date)}
+    if len(days) == 1 and len(years) > 1 and all(isinstance(value, date) for value in values):
         # Dates that all fall on the same day of the year (year-end counts) read as years; the day is said once.
         ((month, day),) = days
         labels = [year_label(value.year) for value in values if isinstance(value, date)]

@@ -271,3 +271,14 @@ def test_no_static_chart_image_draws_text_outside_itself(browser: Browser, base_
         clipped += [f"{image}: {t['text']!r}" for t in page.evaluate(STANDALONE_TEXTS) if t["outside"]]
     page.close()
     assert clipped == []
+
+
+def test_the_home_page_finds_a_local_government_and_links_to_its_page(browser: Browser, base_url: str) -> None:
+    page, problems = open_page(browser, base_url + "index.html")
+    page.fill("#lg-query", "さっぽろ")
+    result = page.locator("#lg-results a").first
+    expect(result).to_have_text("札幌市", timeout=30_000)
+    result.click()
+    expect(page).to_have_url(re.compile(r"local-governments/011002\.html$"))
+    assert problems == [] and csp_violations(page) == []
+    page.context.close()
