@@ -115,7 +115,7 @@ def test_missing_is_shown_only_in_value_columns() -> None:
 
 
 def test_a_value_column_left_empty_because_its_row_holds_another_kind_of_figure_is_not_missing() -> None:
-    places, persons = value_field("places", "integer", "か所"), value_field("persons", "integer", "人")
+    places = value_field("places", "integer", "か所")
     year = Field("fiscal_year", "integer", "年度", None, "", {}, False)  # not a key, still not a value
     values = ("places", "persons")
     assert format_cell(None, places, {"places": None, "persons": 12, "fiscal_year": 2023}, values) == ""
