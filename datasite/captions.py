@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from markupsafe import Markup
+
 from .content import resolve_directive
 from .errors import Problem
 from .formatting import format_cell
@@ -78,7 +80,8 @@ def caption_text(text: str, own: Resource, resources: Mapping[str, Resource]) ->
 
 def shown(value: Any, field: Field) -> str:
     """A cell as a caption shows it: as the tables show it, with its unit (a fiscal year is its own label)."""
-    text = str(format_cell(value, field))
+    cell = format_cell(value, field)
+    text = cell.striptags() if isinstance(cell, Markup) else cell  # a caption is plain text: no table markup
     return text if field.name == "fiscal_year" else f"{text}{field.unit or ''}"
 
 

@@ -1,29 +1,28 @@
-"""Stage 4: Vega-Lite specs from chart declarations (altair), and their static SVG/PNG (vl-convert).
+"""Stage 4: Vega-Lite specs from chart declarations, and their static SVG/PNG (vl-convert).
 
-Specs carry their data inline (``data.url`` fails silently over file://) and a Japanese
-``description``, which Vega uses as the chart's ARIA label. altair's schema validation is skipped
-while building (it was a fifth of a chart's cost); tests/test_charts.py validates every published
-spec against the Vega-Lite schema instead. Expressions are avoided so that the
-browser can render under a strict Content-Security-Policy.
+Specs are plain dictionaries (building them with altair cost more than it checked); tests/test_charts.py
+validates every published spec against the Vega-Lite schema. They carry their data inline (``data.url``
+fails silently over file://) and a Japanese ``description``, which Vega uses as the chart's ARIA label.
+Expressions are avoided so that the browser can render under a strict Content-Security-Policy.
+Each declared chart has a wide and a narrow layout (see "the specs" below); only the wide one has a PNG.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from .cache import Cache, code_fingerprint, digest
 from .chart_worker import ChartJob, ChartResult, ImageRenderer, Pending, run_job
-from .model import Chart, Resource, Site
+from .integrity import Row
+from .model import Chart, Field, Resource, SeriesBreak, Site
+from .typeset import display_value, text_width, unify_years, wrap, year_label
 
 FONT = "Hiragino Sans, Hiragino Kaku Gothic ProN, Meiryo, Yu Gothic, IPAexGothic, Noto Sans CJK JP, sans-serif"
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
-WIDTH = 560
-HEIGHT = 300
-BAR_STEP = 18
-LONG_LABEL = 8
-LABEL_LIMIT = 320
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"  # altair's SCHEMA_URL (tests/test_charts.py checks)
 
 
 @dataclass(frozen=True)
@@ -37,6 +36,11 @@ class RenderedChart:
     @property
     def slug(self) -> str:
         return f"{self.resource}-{self.chart.name}"
+
+    @property
+    def narrow_slug(self) -> str:
+        """The narrow layout's files: ``<slug>.narrow.svg`` and ``.narrow.vl.json`` (no slug has a dot)."""
+        return self.slug + NARROW.suffix
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,8 @@ class ChartFiles:
                 key = _images_key(text)
                 self._cache.put("charts", key + ".svg", svg.encode("utf-8"))
                 self._cache.put("charts", key + ".png", png)
-            files[f"{item.path}.svg"] = _label_svg(svg, item.title, item.description).encode("utf-8")
+            title, description = unify_years(item.title), unify_years(item.description)
+            files[f"{item.path}.svg"] = _label_svg(svg, title, description).encode("utf-8")
             if item.with_png:
                 files[f"{item.path}.png"] = png
             files[f"{item.path}.vl.json"] = text.encode("utf-8")
@@ -112,18 +117,21 @@ def start_charts(
         for chart in resource.charts:
             ref = RenderedChart(resource.package, resource.name, chart)
             refs.append(ref)
-            job = ChartJob(None, "chart_spec", (resource, chart), label=f"charts/{ref.package}/{ref.slug}")
-            key = digest(
-                "chart-spec",
-                code_fingerprint(),
-                resource.package,
-                resource.name,
-                resource.text,
-                repr(resource.fields),
-                repr(chart),
-            )
-            path = f"charts/{ref.package}/{ref.slug}"
-            planned.append(_plan(path, chart.title, chart.description, key, job, cache, renderer))
+            for layout in LAYOUTS.values():
+                path = f"charts/{ref.package}/{ref.slug}{layout.suffix}"
+                job = ChartJob(None, "chart_spec", (resource, chart, layout.name), with_png=layout is WIDE, label=path)
+                key = digest(
+                    "chart-spec",
+                    code_fingerprint(),
+                    resource.package,
+                    resource.name,
+                    resource.text,
+                    repr(resource.fields),
+                    repr(chart),
+                    layout.name,
+                )
+                text = chart.text_alternative
+                planned.append(_plan(path, chart.title, text, key, job, cache, renderer))
     for item in progress:
         arguments = (item.title, item.unit, item.actual_label, item.actual, item.target_label, item.target)
         job = ChartJob(None, "progress_spec", arguments, with_png=False, label=item.path)
@@ -154,135 +162,364 @@ def _images_key(spec_text: str) -> str:
     return digest("chart-images", code_fingerprint(), spec_text)
 
 
+# --- the specs ------------------------------------------------------------------------------------------------------
+#
+# Every chart is drawn twice: "wide" for screens of 48em and more, and "narrow", laid out for a phone's column
+# (at most NARROW_WIDTH px, drawn 1:1, so that its 12 px text stays 12 px). Pages choose between the two static
+# images with <picture>/<source media>, and charts.js between the two specs, which it fits to its container.
+# Category labels are wrapped (chart_labels), never truncated: Vega draws "\n" as a line break (lineBreak).
+
+LABEL_PX = 12
+TITLE_PX = 15
+LINE_PX = 15  # the height of a line of 12 px text
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    width: int  # the whole chart, axes, labels and legend included: Vega fits the plot into it (autosize fit-x)
+    height: int  # the plot's height, for charts whose categories run along the x axis
+    side_labels: int  # px for the category labels beside horizontal bars
+    suffix: str  # of the files' names
+
+
+WIDE = Layout("wide", 720, 300, 280, "")
+NARROW = Layout("narrow", 320, 240, 124, ".narrow")
+LAYOUTS = {layout.name: layout for layout in (WIDE, NARROW)}
+
+# Words the charts draw (Vega draws them, so they cannot live in a template).
+PRINTED = "資料に記載の値"
+RECONSTRUCTED = "グラフから再構成した値"
+VALUE_KIND = "値"
+BREAK_RULE = "破線"
+EVERY_YEAR = "各年"
+
+
 def progress_spec(
     title: str, unit: str, actual_label: str, actual: float, target_label: str, target: float
 ) -> dict[str, Any]:
-    """A bar for the actual value and a rule for the target: how far an indicator is from its target."""
-    import altair as alt
-
-    values = [{"label": actual_label, "value": actual}]
-    bar = alt.Chart(alt.Data(values=values)).mark_bar(color=PALETTE[0], size=36)  # type: ignore[no-untyped-call]
-    encode = {
-        "y": alt.Y("label:N", title=None),
-        "x": alt.X("value:Q", title=f"{title}（{unit}）", scale=alt.Scale(domain=[0, max(actual, target) * 1.1])),
+    """A bar for the actual value and a rule for the target: how far an indicator is from its target.
+    One narrow layout (a single bar reads as well at any width), so that its text is legible on a phone: the bar
+    and the rule carry short names (the labels' words before their brackets), the subtitle the full labels."""
+    width = NARROW.width
+    actual_label, target_label = unify_years(actual_label), unify_years(target_label)
+    actual_name, target_name = actual_label.split("（")[0], target_label.split("（")[0]
+    bar: dict[str, Any] = {
+        "mark": {"type": "bar", "color": PALETTE[0], "size": 36},
+        "encoding": {
+            "y": {"field": "label", "type": "nominal", "title": None, "axis": {"labelLimit": width}},
+            "x": {
+                "field": "value",
+                "type": "quantitative",
+                "title": f"（{unit}）",
+                "axis": {"titleAnchor": "end", "labelOverlap": True, "labelFlush": True},
+                "scale": {"domain": [0, max(actual, target) * 1.1]},
+            },
+            "tooltip": [{"field": "value", "type": "quantitative", "title": actual_label, "format": ","}],
+        },
     }
-    rule_data = alt.Data(values=[{"target": target, "label": target_label}])  # type: ignore[no-untyped-call]
-    rule = alt.Chart(rule_data).mark_rule(color=PALETTE[5], strokeWidth=3, strokeDash=[6, 3])
-    text = alt.Chart(rule_data).mark_text(color=PALETTE[5], align="left", dx=4, dy=-28, fontSize=12)
-    layered = (
-        alt.layer(
-            bar.encode(**encode, tooltip=[alt.Tooltip("value:Q", title=actual_label, format=",")]),
-            rule.encode(x="target:Q"),
-            text.encode(x="target:Q", text="label:N"),
-        )
-        .properties(width=WIDTH - 120, height=70, title=title, description=f"{actual_label}と{target_label}")
-        .configure(font=FONT)
-        .configure_view(stroke=None)
+    target_values = {"values": [{"target": target, "label": target_name}]}
+    rule = {
+        "data": target_values,
+        "mark": {"type": "rule", "color": PALETTE[5], "strokeWidth": 3, "strokeDash": [6, 3]},
+        "encoding": {"x": {"field": "target", "type": "quantitative"}},
+    }
+    text = {
+        "data": target_values,
+        "mark": {"type": "text", "color": PALETTE[5], "align": "right", "dx": -4, "dy": -28, "fontSize": LABEL_PX},
+        "encoding": {"x": {"field": "target", "type": "quantitative"}, "text": {"field": "label"}},
+    }
+    subtitle = [line for label in (actual_label, target_label) for line in wrap(label, width, LABEL_PX)]
+    return _finish(
+        {
+            "data": {"values": [{"label": actual_name, "value": actual}]},
+            "layer": [bar, rule, text],
+            "width": width,
+            "height": 70,
+            "description": f"{actual_label}と{target_label}",
+        },
+        wrap(title, width, TITLE_PX),
+        subtitle,
+        width,
     )
-    spec: dict[str, Any] = layered.to_dict(validate=False)
-    return spec
 
 
-def chart_spec(resource: Resource, chart: Chart) -> dict[str, Any]:
-    import altair as alt
+@dataclass(frozen=True)
+class _Categories:
+    """A category field as a chart shows it: each row's label (years in the site's style), their order, a title."""
 
+    labels: list[str]
+    order: list[str]
+    title: str
+    temporal: bool
+
+
+def _categories(field: Field, rows: list[Row]) -> _Categories:
+    values = [row.get(field.name) for row in rows]
+    labels = [display_value(field.name, field.type, value) for value in values]
+    title = field.title
+    days = {(value.month, value.day) for value in values if isinstance(value, date)}
+    years = {value.year for value in values if isinstance(value, date)}
+    if len(days) == 1 and len(years) > 1 and all(isinstance(value, date) for value in values):
+        # Dates that all fall on the same day of the year (year-end counts) read as years; the day is said once.
+        ((month, day),) = days
+        labels = [year_label(value.year) for value in values if isinstance(value, date)]
+        title = f"{title}（{EVERY_YEAR}{month}月{day}日）"
+    order: list[str] = list(dict.fromkeys(labels))  # the CSV's order
+    if field.type in {"integer", "number"}:
+        number_of = {
+            label: float(value)
+            for label, value in zip(labels, values, strict=True)
+            if isinstance(value, (int, float)) and not isinstance(value, bool)
+        }
+        order.sort(key=lambda label: number_of.get(label, 0.0))
+    temporal = field.type in {"date", "year"} or field.name in {"fiscal_year", "year", "era_label"}
+    return _Categories(labels, order, title, temporal or field.name.endswith(("_year", "_date")))
+
+
+def chart_spec(resource: Resource, chart: Chart, layout_name: str = "wide") -> dict[str, Any]:
+    """The Vega-Lite spec of a declared chart in one layout (``wide`` or ``narrow``)."""
+    layout = LAYOUTS[layout_name]
     rows = [
         row
         for row in resource.rows
         if not any(str(row.get(k)) in {str(v) for v in values} for k, values in chart.exclude.items())
     ]
-    data, x_name, x_order = _with_labels(rows, resource, chart.x)
-    color_name, color_order = "", list[str]()
-    if chart.color:
-        data, color_name, color_order = _with_labels(data, resource, chart.color)
+    x = _categories(resource.field(chart.x), rows)
+    color_field = resource.field(chart.color) if chart.color else None
+    color = _categories(color_field, rows) if color_field else None
     y_field = resource.field(chart.y)
-    y_title = f"{y_field.title}（{y_field.unit}）" if y_field.unit else y_field.title
+    y_title = unify_years(f"{y_field.title}（{y_field.unit}）" if y_field.unit else y_field.title)
     y_format = ",d" if y_field.type == "integer" else ",~f"
-    x_title = resource.field(chart.x).title
-    # Long category names are unreadable under vertical bars: lay those bars out horizontally.
-    long_labels = max((len(label) for label in x_order), default=0) > LONG_LABEL
-    horizontal = chart.type == "horizontal-bar" or (chart.type != "line" and long_labels)
 
-    category: dict[str, Any] = {"shorthand": f"{x_name}:N", "title": x_title, "sort": x_order}
-    value: dict[str, Any] = {"shorthand": f"{chart.y}:Q", "title": y_title, "axis": alt.Axis(format=y_format)}
-    encodings: dict[str, Any] = {}
-    if horizontal:
-        encodings["y"] = alt.Y(**{**category, "title": None}, axis=alt.Axis(labelLimit=LABEL_LIMIT))
-        encodings["x"] = alt.X(**value)
-    else:
-        encodings["x"] = alt.X(**category, axis=alt.Axis(labelAngle=0, labelLimit=160))
-        encodings["y"] = alt.Y(**value)
-    tooltip = [alt.Tooltip(f"{x_name}:N", title=x_title)]
-    if color_name:
-        color_title = resource.field(chart.color or "").title
-        encodings["color"] = alt.Color(
-            f"{color_name}:N",
-            title=color_title,
-            sort=color_order,
-            scale=alt.Scale(domain=color_order, range=_palette(len(color_order))),
-            legend=alt.Legend(
-                orient="bottom",
-                direction="horizontal",
-                columns=1 if max(map(len, color_order), default=0) > LONG_LABEL else 3,
-                labelLimit=WIDTH,
-            ),
-        )
-        tooltip.append(alt.Tooltip(f"{color_name}:N", title=color_title))
+    # Bars whose labels do not fit side by side are turned (horizontal), except over time, where the labels
+    # (years, never broken) lean instead.
+    plot_width = layout.width - 80  # the value axis's labels and title take about 80 px
+    widest = max((text_width(label, LABEL_PX) for label in x.order), default=0)
+    fits_flat = len(x.order) * (widest + 12) <= plot_width
+    horizontal = chart.type == "horizontal-bar" or (chart.type != "line" and not x.temporal and not fits_flat)
+    line_like = chart.type == "line"
+    # Wrapped labels ("\n") for the axis and legend; the full ones for tooltips.
+    axis_of = {
+        label: "\n".join(wrap(label, layout.side_labels, LABEL_PX)) if horizontal else label for label in x.order
+    }
+    legend_of = {label: "\n".join(wrap(label, layout.width - 72, LABEL_PX)) for label in (color.order if color else [])}
+    reconstructed = any(row.get("reconstructed") is True for row in rows)
+
+    data: list[dict[str, Any]] = []
+    for index, row in enumerate(rows):
+        entry: dict[str, Any] = {
+            "x": axis_of[x.labels[index]],
+            "x_label": x.labels[index],
+            "y": _json_value(row[chart.y]),
+        }
+        if color:
+            label = color.labels[index]
+            entry.update(color=legend_of[label], color_label=label, color_rank=color.order.index(label))
+        if reconstructed:
+            entry["kind"] = RECONSTRUCTED if row.get("reconstructed") is True else PRINTED
+        for number, item in enumerate(chart.breaks):
+            entry[f"break_{number}"] = unify_years(item.note)
+        data.append(entry)
+
+    category_channel, value_channel = ("y", "x") if horizontal else ("x", "y")
+    category_axis: dict[str, Any] = {"labelLimit": layout.width, "titleLimit": layout.width}
+    padding_left = 0.0
+    if not horizontal and fits_flat:
+        category_axis["labelAngle"] = 0
+    elif not horizontal:
+        category_axis["labelAngle"] = -45 if len(x.order) <= 8 else -90
+        if len(x.order) <= 8:
+            # The first label leans left past the value axis (about 70 px): room for it, or Vega would clip it.
+            padding_left = max(0.0, widest * 0.71 - plot_width / len(x.order) / 2 - 70)
+    # Bands touch (no padding): the bars take part of their band (BAR_BAND), so that a band's edge, where a
+    # series break is drawn, falls midway between two bars or two points.
+    band = {"type": "band", "paddingInner": 0, "paddingOuter": 0} if line_like else {"paddingInner": 0}
+    encoding: dict[str, Any] = {
+        category_channel: {
+            "field": "x",
+            "type": "nominal",
+            "title": None if horizontal else wrap(x.title, plot_width, LABEL_PX),
+            "scale": {"domain": [axis_of[label] for label in x.order], **band},
+            "axis": category_axis,
+        },
+        value_channel: {
+            "field": "y",
+            "type": "quantitative",
+            "title": wrap(y_title, plot_width if horizontal else layout.height, LABEL_PX),
+            "axis": {"format": y_format, "titleLimit": layout.width, "labelOverlap": True, "labelFlush": True},
+        },
+    }
+    tooltip: list[dict[str, Any]] = [{"field": "x_label", "type": "nominal", "title": x.title}]
+    if color and color_field:
+        columns = max(1, min(len(color.order), int((layout.width - 10) // (_widest(color.order) + 60))))
+        legend_domain = [legend_of[label] for label in color.order]
+        encoding["color"] = {
+            "field": "color",
+            "type": "nominal",
+            "title": color.title,
+            "scale": {"domain": legend_domain, "range": _palette(len(color.order))},
+            "legend": {"orient": "bottom", "direction": "horizontal", "columns": columns, "labelLimit": layout.width},
+        }
+        tooltip.append({"field": "color_label", "type": "nominal", "title": color.title})
         if chart.type in {"grouped-bar", "horizontal-bar"}:
-            offset = alt.YOffset if horizontal else alt.XOffset
-            encodings["yOffset" if horizontal else "xOffset"] = offset(f"{color_name}:N", sort=color_order)
+            encoding[f"{category_channel}Offset"] = {
+                "field": "color",
+                "type": "nominal",
+                "scale": {"domain": legend_domain, "paddingOuter": (1 - BAR_BAND) * 2},
+            }
         if chart.type == "stacked-bar":
-            encodings["order"] = alt.Order("_color_rank:Q")
-            data = [{**row, "_color_rank": color_order.index(row[color_name])} for row in data]
-    tooltip.append(alt.Tooltip(f"{chart.y}:Q", title=y_title, format=y_format))
-    encodings["tooltip"] = tooltip
+            encoding["order"] = {"field": "color_rank", "type": "quantitative"}
+    tooltip.append({"field": "y", "type": "quantitative", "title": y_title, "format": y_format})
+    if reconstructed:
+        tooltip.append({"field": "kind", "type": "nominal", "title": VALUE_KIND})
+    tooltip += [{"field": f"break_{n}", "type": "nominal", "title": b.label} for n, b in enumerate(chart.breaks)]
+    encoding["tooltip"] = tooltip
 
-    single_colour: dict[str, Any] = {} if color_name else {"color": PALETTE[0]}
-    base = alt.Chart(alt.Data(values=data))  # type: ignore[no-untyped-call]
-    mark = (
-        base.mark_line(point=True, strokeWidth=2.5, **single_colour)
-        if chart.type == "line"
-        else base.mark_bar(**single_colour)
-    )
-    size: dict[str, Any] = {"width": WIDTH, "height": HEIGHT}
+    kinds = [kind for kind in (PRINTED, RECONSTRUCTED) if any(entry.get("kind") == kind for entry in data)]
+    layers = _data_layers(chart, encoding, kinds, single_colour=color is None)
+    subtitle: list[str] = []
+    for item in chart.breaks:
+        before = axis_of.get(_display_break(resource.field(chart.x), item.before), "")
+        layers += _break_layers(item, before, category_channel, horizontal, layout)
+        subtitle += wrap(f"{BREAK_RULE}：{unify_years(item.note)}", layout.width, LABEL_PX)
+
+    spec: dict[str, Any] = {"data": {"values": data}, "layer": layers, "description": chart.description}
+    spec["width"] = layout.width
     if horizontal:
-        bars_per_category = len(color_order) if "yOffset" in encodings else 1
-        size = {"width": WIDTH - LABEL_LIMIT // 2, "height": len(x_order) * (BAR_STEP * bars_per_category + 8)}
-    built = (
-        mark.encode(**encodings)
-        .properties(title=chart.title, description=chart.description, **size)
-        .configure(font=FONT)
-        .configure_axis(labelFontSize=12, titleFontSize=12, labelColor="#222", titleColor="#222")
-        .configure_legend(labelFontSize=12, titleFontSize=12)
-        .configure_title(fontSize=15, anchor="start", color="#111")
-        .configure_view(stroke=None)
-    )
-    spec: dict[str, Any] = built.to_dict(validate=False)
-    return spec
+        bars = len(color.order) if color and f"{category_channel}Offset" in encoding else 1
+        lines = max((axis_of[label].count("\n") + 1 for label in x.order), default=1)
+        # A fixed height rather than a step: Vega-Lite warns about "fit" with a step size (a console warning).
+        spec["height"] = len(x.order) * max(bars * 18 + 8, lines * LINE_PX + 8)
+    else:
+        spec["height"] = layout.height
+    if padding_left:
+        spec["padding"] = {"left": round(padding_left) + 5, "top": 5, "right": 5, "bottom": 5}
+    return _finish(spec, wrap(unify_years(chart.title), layout.width, TITLE_PX), subtitle, layout.width)
+
+
+BAR_BAND = 0.8  # the share of its band that a bar (or a group of bars) takes
+
+
+def _data_layers(chart: Chart, encoding: dict[str, Any], kinds: list[str], single_colour: bool) -> list[dict[str, Any]]:
+    """The bars, or the line and its points; rows reconstructed from a garbled chart are drawn differently
+    (pale outlined bars, triangular points) and a legend above the plot says so."""
+    colour = {"color": PALETTE[0]} if single_colour else {}
+    legend = {"orient": "top", "direction": "vertical", "title": VALUE_KIND}  # two legends at the bottom would
+    # not fit a phone's width side by side
+    kind_scale = {"domain": kinds, "type": "ordinal"}
+    if chart.type == "line":
+        points = dict(encoding)
+        if kinds and RECONSTRUCTED in kinds:
+            shapes = ["circle" if kind == PRINTED else "triangle-up" for kind in kinds]
+            points["shape"] = {
+                "field": "kind",
+                "type": "nominal",
+                "scale": {**kind_scale, "range": shapes},
+                "legend": legend,
+            }
+        line_encoding = {key: value for key, value in encoding.items() if key != "tooltip"}
+        return [
+            {"mark": {"type": "line", "strokeWidth": 2.5, **colour}, "encoding": line_encoding},
+            {"mark": {"type": "point", "filled": True, "size": 64, "opacity": 1, **colour}, "encoding": points},
+        ]
+    bars = dict(encoding)
+    grouped = "xOffset" in encoding or "yOffset" in encoding
+    thickness = "height" if "y" in encoding and encoding["y"]["field"] == "x" else "width"
+    mark: dict[str, Any] = {"type": "bar", **colour, thickness: {"band": 0.85 if grouped else BAR_BAND}}
+    if kinds and RECONSTRUCTED in kinds:
+        square = {**legend, "symbolType": "square", "symbolFillColor": "#666", "symbolStrokeColor": "#000"}
+        opacity = [1 if kind == PRINTED else 0.55 for kind in kinds]
+        outline = [0 if kind == PRINTED else 2 for kind in kinds]
+        bars["opacity"] = {
+            "field": "kind",
+            "type": "ordinal",
+            "scale": {**kind_scale, "range": opacity},
+            "legend": square,
+        }
+        bars["strokeWidth"] = {
+            "field": "kind",
+            "type": "ordinal",
+            "scale": {**kind_scale, "range": outline},
+            "legend": square,
+        }
+        mark["stroke"] = "#000"
+    return [{"mark": mark, "encoding": bars}]
+
+
+def _break_layers(
+    item: SeriesBreak, before: str, channel: str, horizontal: bool, layout: Layout
+) -> list[dict[str, Any]]:
+    """A dashed rule in the gap before the category ``before``, with the break's label beside it."""
+    if not before:
+        return []
+    # Bands touch and their bars and points are centred: a band's start is the midpoint between two categories.
+    at = {"field": "x", "type": "nominal", "bandPosition": 0}
+    note = unify_years(item.note)
+    tooltip = [
+        {"field": "label", "type": "nominal", "title": BREAK_RULE},
+        {"field": "note", "type": "nominal", "title": item.label},
+    ]
+    text: dict[str, Any] = {"type": "text", "color": "#222", "fontSize": LABEL_PX, "lineBreak": "\n"}
+    if horizontal:
+        text.update(align="right", baseline="bottom", dy=-2, x="width")
+    else:
+        text.update(align="left", baseline="bottom", dx=4, y=-4)
+    label = "\n".join(wrap(item.label, layout.width / 2, LABEL_PX))
+    return [
+        {
+            "data": {"values": [{"x": before, "label": item.label, "note": note}]},
+            "mark": {"type": "rule", "color": "#333", "strokeWidth": 1.5, "strokeDash": [5, 4]},
+            "encoding": {channel: at, "tooltip": tooltip},
+        },
+        {
+            "data": {"values": [{"x": before, "text": label}]},
+            "mark": text,
+            "encoding": {channel: at, "text": {"field": "text"}},
+        },
+    ]
+
+
+def _finish(spec: dict[str, Any], title: list[str], subtitle: list[str], width: int) -> dict[str, Any]:
+    """The shared look: fonts and sizes (12 px text at least), no truncation, wrapped labels, and the whole chart
+    (axes and legend included) fitted into ``width``."""
+    title_spec: dict[str, Any] = {"text": title}
+    if subtitle:
+        title_spec["subtitle"] = subtitle
+    return {
+        "$schema": SCHEMA,
+        **spec,
+        "title": title_spec,
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "config": {
+            "font": FONT,
+            "axis": {"labelFontSize": LABEL_PX, "titleFontSize": LABEL_PX, "labelColor": "#222", "titleColor": "#222"},
+            "legend": {"labelFontSize": LABEL_PX, "titleFontSize": LABEL_PX, "labelLimit": width, "titleLimit": width},
+            "title": {
+                "fontSize": TITLE_PX,
+                "subtitleFontSize": LABEL_PX,
+                "subtitleColor": "#222",
+                "anchor": "start",
+                "color": "#111",
+                "limit": width,
+                "subtitlePadding": 6,
+            },
+            "style": {"guide-label": {"lineBreak": "\n"}, "guide-title": {"lineBreak": "\n"}},
+            "view": {"stroke": None},
+        },
+    }
+
+
+def _display_break(field: Field, before: Any) -> str:
+    return display_value(field.name, field.type, before)
+
+
+def _widest(labels: list[str]) -> float:
+    return max((text_width(label, LABEL_PX) for label in labels), default=0.0)
 
 
 def _palette(count: int) -> list[str]:
     return [PALETTE[i % len(PALETTE)] for i in range(count)]
-
-
-def _with_labels(
-    rows: list[dict[str, Any]], resource: Resource, name: str
-) -> tuple[list[dict[str, Any]], str, list[str]]:
-    """Years become readable labels (2023年度) and every category keeps the CSV's order."""
-    field = resource.field(name)
-    suffix = {"fiscal_year": "年度", "year": "年"}.get(name)
-    label = f"{name}_label"
-    out: list[dict[str, Any]] = []
-    order: list[str] = []
-    for row in rows:
-        value = row.get(name)
-        text = "" if value is None else (f"{value}{suffix}" if suffix else str(value))
-        if text not in order:
-            order.append(text)
-        out.append({**row, label: text})
-    if field.type in {"integer", "number"}:
-        order = sorted(order, key=lambda t: float(t.removesuffix(suffix or "")) if t else 0.0)
-    return [{k: _json_value(v) for k, v in row.items()} for row in out], label, order
 
 
 def _json_value(value: Any) -> Any:

@@ -38,7 +38,9 @@ MARKER_PATTERN = re.compile("\ue000(\\d+)\ue001")
 CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 GLOSSARY_FILE = "glossary.csv"
 # A definition the source gives (資料の記載), or the site's own explanation of a general term (このサイトによる整理).
-GLOSSARY_STANDINGS = ("", "資料の記載", "このサイトによる整理")
+# 資料の記載: the sheet's slide named in ``source`` defines the term; 他の公的資料の記載: another public document,
+# named in ``source``, does (a law, a guideline); このサイトによる整理: the site's own explanation.
+GLOSSARY_STANDINGS = ("", "資料の記載", "他の公的資料の記載", "このサイトによる整理")
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ class Term:
     programme: str
     source: str  # the slide that defines the term; for the site's own explanation, where the term appears
     anchor: str
-    standing: str = ""  # 資料の記載 (the source defines it) or このサイトによる整理 (a general explanation)
+    standing: str = ""  # one of GLOSSARY_STANDINGS
 
 
 @dataclass(frozen=True)

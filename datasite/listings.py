@@ -7,7 +7,7 @@ page at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from markupsafe import Markup
@@ -27,9 +27,16 @@ CATALOGUE_PAGE_BUDGET = 80 * 1024  # bytes of catalogue entries per page
 
 
 def area_pages(
-    area: Area, packages: list[Package], page: Page, macros: Any, by_resource: ChartsByResource, memo: RenderMemo
+    area: Area,
+    packages: list[Package],
+    page: Page,
+    macros: Any,
+    by_resource: ChartsByResource,
+    memo: RenderMemo,
+    measures: Sequence[Any] = (),
 ) -> Outputs:
-    """An area's datasets with their charts and tables, over as many pages as keep each page light."""
+    """An area's datasets with their charts and tables, over as many pages as keep each page light; the first
+    page also lists the area's measures (達成手段), so that every measure page is reached from its area."""
     root = "../../"
     charts_of: dict[str, ChartsByResource] = {}
     for key, refs in by_resource.items():
@@ -63,6 +70,7 @@ def area_pages(
             sections=chunk,
             pagination=pages,
             og_chart=first_chart(on_page, by_resource),
+            measures=measures if pages.number == 1 else (),
             has_charts=any(r.charts for p in on_page for r in p.resources),
         )
     return out

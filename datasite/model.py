@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .integrity import Finding, Row
+from .typeset import era_label, fiscal_year_label
+
+__all__ = ["era_label", "fiscal_year_label"]  # years are written by typeset; these names stay importable here
 
 if TYPE_CHECKING:  # frictionless, which validate imports, is slow to import: chart workers need only the model
     from .validate import ValidPackage, ValidResource
@@ -56,6 +59,16 @@ class Field:
 
 
 @dataclass(frozen=True)
+class SeriesBreak:
+    """A change in what was counted, drawn on the chart as a dashed rule before the category ``before``."""
+
+    before: Any  # a value of the chart's x field: the first category counted the new way
+    label: str  # a few words drawn beside the rule
+    note: str  # what changed, in a sentence: the chart's subtitle, tooltip and text alternative
+    source: str = ""  # where the source says so, quoted (shown as a citation under the chart)
+
+
+@dataclass(frozen=True)
 class Chart:
     name: str
     type: str
@@ -65,6 +78,12 @@ class Chart:
     exclude: dict[str, list[Any]]
     title: str
     description: str
+    breaks: tuple[SeriesBreak, ...] = ()
+
+    @property
+    def text_alternative(self) -> str:
+        """The description, and every series break (a caveat a reader of the image must not miss)."""
+        return "　".join([self.description, *(f"{b.label}：{b.note}" for b in self.breaks)])
 
 
 @dataclass(frozen=True)
@@ -84,16 +103,25 @@ class Resource:
     findings: tuple[Finding, ...]
     row_numbers: tuple[int, ...] = ()  # each row's line in the CSV, as problems and findings name it
 
-    def findings_for(self, row: Row) -> list[Finding]:
-        """The declared discrepancies found at this row (a printed total that its parts do not add up to)."""
-        index = next((i for i, candidate in enumerate(self.rows) if candidate is row), None)
-        if index is None or index >= len(self.row_numbers):
-            return []
-        return [f for f in self.findings if f.row == self.row_numbers[index]]
-
     @property
     def reconstructed_rows(self) -> int:
         return sum(1 for row in self.rows if is_reconstructed(row))
+
+    @property
+    def shown_fields(self) -> tuple[Field, ...]:
+        """The columns a table on a page shows: the era-only year is left out where ``fiscal_year`` (shown as
+        2023（令和5）年度) says the same; the CSV and the data dictionary keep it."""
+        names = {f.name for f in self.fields}
+        return tuple(f for f in self.fields if not (f.name == "era_label" and "fiscal_year" in names))
+
+    def findings_of_row(self, row: Row) -> list[tuple[int, Finding]]:
+        """The source discrepancies found on ``row`` (a row of this table), with their positions in
+        ``findings``: a figure shown anywhere carries the flag of its row."""
+        index = next((i for i, candidate in enumerate(self.rows) if candidate is row), None)
+        if index is None or index >= len(self.row_numbers):
+            return []
+        number = self.row_numbers[index]
+        return [(position, f) for position, f in enumerate(self.findings) if f.row == number]
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -179,6 +207,10 @@ def _resource(package: str, valid: ValidResource) -> Resource:
             exclude=c.get("exclude", {}),
             title=c["title"],
             description=c.get("description", ""),
+            breaks=tuple(
+                SeriesBreak(b["before"], str(b.get("label", "")), str(b.get("note", "")), str(b.get("source", "")))
+                for b in c.get("breaks", [])
+            ),
         )
         for c in d.get("charts", [])
     )
@@ -212,18 +244,3 @@ def _license(entry: dict[str, Any]) -> License:
 def is_reconstructed(row: Row) -> bool:
     """A row rebuilt from the source's text: flagged ``reconstructed`` or of standing 資料からの再構成 (standing.py)."""
     return row.get("reconstructed") is True or row.get("standing") == "資料からの再構成"
-
-
-def era_label(fiscal_year: int) -> str:
-    """令和/平成 label of a Japanese fiscal year (April–March): 2019 → 令和元年度."""
-    if fiscal_year >= 2019:
-        n = fiscal_year - 2018
-        return f"令和{'元' if n == 1 else n}年度"
-    if fiscal_year >= 1989:
-        n = fiscal_year - 1988
-        return f"平成{'元' if n == 1 else n}年度"
-    return f"{fiscal_year}年度"
-
-
-def fiscal_year_label(fiscal_year: int) -> str:
-    return f"{fiscal_year}年度（{era_label(fiscal_year)}）"

@@ -16,6 +16,7 @@ from .charts import RenderedChart
 from .content import MARKER_PATTERN, Content, Directive, JapaneseMarkdown, Page
 from .formatting import format_cell, glossary_href
 from .model import AREAS
+from .typeset import typeset_html
 
 Outputs = dict[str, bytes]
 HOME_CONTENT = "home"  # content/home.md: the home page's headline figures and trend charts
@@ -77,7 +78,7 @@ def prose_html(
     charts: dict[tuple[str, str, str], RenderedChart],
     macros: Any,
 ) -> Markup:
-    rendered = markdown.render(item.body, lambda t: glossary_href(t, root), seen)
+    rendered = typeset_html(markdown.render(item.body, lambda t: glossary_href(t, root), seen))
 
     def snippet(directive: Directive) -> str:
         resource = directive.resource
@@ -90,15 +91,16 @@ def prose_html(
         value = directive.row[directive.field_name]
         shown = format_cell(value, field)
         unit = field.unit or ""
-        figure = (
-            f'<a class="figure" href="{escape(anchor)}" title="{escape(resource.title)}">'
-            f'<data value="{escape(str(value))}">{escape(str(shown))}{escape(unit)}</data></a>'
+        # A figure the source contradicts carries the flag its row has in the table (the dataset page's note).
+        dataset = f"{root}datasets/{resource.package}/index.html"
+        flags = "".join(
+            str(macros.discrepancy_flag(resource, position, finding, dataset))
+            for position, finding in resource.findings_of_row(directive.row)
         )
-        findings = resource.findings_for(directive.row)
-        if findings:  # the source contradicts this printed figure: say so wherever it is quoted
-            statement = f"{resource.package}/{resource.name}"  # the note is the site's reading of the table
-            figure += str(macros.discrepancy_flag([f.note for f in findings], anchor, statement))
-        return figure
+        return (
+            f'<a class="figure" href="{escape(anchor)}" title="{escape(resource.title)}">'
+            f'<data value="{escape(str(value))}">{escape(shown)}{escape(unit)}</data></a>{flags}'
+        )
 
     def block(match: re.Match[str]) -> str:
         return snippet(item.directives[int(match.group(1))])

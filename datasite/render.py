@@ -18,16 +18,25 @@ from jinja2.bccache import Bucket
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from . import discovery, downloads, listings, localgov_pages, logic_pages, prose_pages, standing
+from . import discovery, downloads, listings, localgov, localgov_pages, logic_pages, prose_pages, standing
 from .cache import Cache, code_fingerprint, digest
 from .charts import RenderedChart
 from .content import Content, JapaneseMarkdown, Page
-from .formatting import format_cell, format_constraints, glossary_href
+from .formatting import (
+    empty_meaning,
+    format_cell,
+    format_constraints,
+    glossary_href,
+    rounds_counts,
+    typeset,
+    value_names,
+)
 from .localgov_model import Government, Group, Linked, LocalGov
 from .logic import LogicModel
 from .maps import MapFiles
 from .memo import RenderMemo
 from .model import AREAS, Area, Package, Resource, Site, fiscal_year_label
+from .typeset import unify_years
 
 SITE_TITLE = "施策目標Ⅶ-1-3 オープンデータ"
 DOCUMENT_TITLE = "厚生労働省「令和７年度事前分析表（案）（施策目標Ⅶ-１-３）」"
@@ -130,7 +139,8 @@ def render_site(
     )
 
     for area in areas:
-        out.update(listings.area_pages(area, site.packages_in(area), page, macros, by_resource, memo))
+        measures = [m for m in logic.measures if m.area == str(area.number)] if logic is not None else []
+        out.update(listings.area_pages(area, site.packages_in(area), page, macros, by_resource, memo, measures))
     out.update(listings.catalogue_pages(site, areas, page, macros, memo))
     for package in site.packages:
         area = _area(package.policy_area)
@@ -187,8 +197,8 @@ def make_environment(
         """Markdown from data packages; glossary terms are linked on their first use on the page."""
         root, seen = context.get("root"), context.get("glossary_seen")
         if not isinstance(root, str) or not isinstance(seen, set):
-            return Markup(markdown.render(str(text or "")))
-        return Markup(markdown.render(str(text or ""), lambda term: glossary_href(term, root), seen))
+            return typeset(Markup(markdown.render(str(text or ""))))
+        return typeset(Markup(markdown.render(str(text or ""), lambda term: glossary_href(term, root), seen)))
 
     env.filters["markdown"] = render_markdown
     env.filters["cell"] = format_cell
@@ -196,6 +206,12 @@ def make_environment(
     env.filters["json_script"] = json_script
     env.filters["safe_url"] = is_safe_url
     env.filters["fiscal_year"] = fiscal_year_label
+    env.filters["typeset"] = typeset
+    env.filters["empty_meaning"] = empty_meaning
+    env.filters["value_names"] = value_names
+    env.filters["rounds_counts"] = rounds_counts
+    env.filters["date_label"] = _date_text
+    env.filters["years"] = unify_years  # plain text (an alt attribute): years in the site's style
     env.filters["evidence_href"] = logic_pages.evidence_href
     env.filters["row_standing"] = standing.of_row  # a row's standing and its id: templates/_standing.html
     env.filters["statement"] = standing.statement_of
@@ -210,11 +226,13 @@ DATASET_PREVIEW_ROWS = (20, 10, 5, 3)  # table preview rows on a dataset page, f
 
 def _page_renderer(env: Environment, site: Site, options: RenderOptions, memo: RenderMemo) -> Callable[..., bytes]:
     nav = [a for a in AREAS if a.number in POLICY_AREA_NUMBERS or site.packages_in(a)]
+    gathered = localgov.gather(site)  # the local-government pages and maps exist only with their reference data
+    sections = {"local_governments": gathered is not None, "maps": gathered is not None and bool(gathered.linked)}
 
     def page(
         template: str, path: str, title: str, description: str, crumbs: list[tuple[str, str | None]], **context: Any
     ) -> bytes:
-        arguments = (template, path, title, description, crumbs, nav, context)
+        arguments = (template, path, title, description, crumbs, nav, sections, context)
         return memo.get_or_render("page", arguments, lambda: draw(template, path, title, description, crumbs, context))
 
     def draw(
@@ -230,6 +248,7 @@ def _page_renderer(env: Environment, site: Site, options: RenderOptions, memo: R
             page_title=title,
             page_description=description,
             nav_areas=nav,
+            nav_sections=sections,
             built_on=options.built_on,
             breadcrumbs=[(label, root + href if href else None) for label, href in crumbs],
             has_charts=context.pop("has_charts", False),
@@ -296,7 +315,8 @@ def _download_descriptor(package: Package) -> bytes:
 
 
 def citation(package: Package) -> str:
-    return f"{SITE_TITLE}「{package.title}」（版 {package.version}、{package.updated} 更新）。原典：{DOCUMENT_TITLE}。"
+    updated = unify_years(package.updated)
+    return f"{SITE_TITLE}「{package.title}」（版 {package.version}、{updated} 更新）。原典：{DOCUMENT_TITLE}。"
 
 
 def json_script(value: Any) -> Markup:
@@ -312,6 +332,11 @@ def is_safe_url(value: Any) -> bool:
 
 def _area(number: int) -> Area:
     return next(a for a in AREAS if a.number == number)
+
+
+def _date_text(value: Any) -> str:
+    """An ISO date (a package's update) in Japanese form; any other text with its years unified."""
+    return unify_years(str(value))
 
 
 def _plain(markdown_text: str) -> str:

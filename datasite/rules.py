@@ -203,7 +203,7 @@ def _standing_problems(path: str, where: str, field: dict[str, Any]) -> list[Pro
     return [Problem(path, None, STANDING_FIELD, f"{where}: a required string whose enum is drawn from {allowed}")]
 
 
-def check_charts(path: str, r: dict[str, Any]) -> list[Problem]:
+def check_charts(path: str, r: dict[str, Any], rows: list[dict[str, Any]] | None = None) -> list[Problem]:
     charts = r.get("charts", [])
     where = f'resources "{r.get("name")}" charts'
     if not isinstance(charts, list):
@@ -261,6 +261,7 @@ def check_charts(path: str, r: dict[str, Any]) -> list[Problem]:
             problems.append(Problem(path, None, "exclude", f"{label}: must map field names to lists of values"))
         if not isinstance(chart.get("title"), str):
             problems.append(Problem(path, None, "title", f"{label}: required"))
+        problems.extend(_check_breaks(path, label, chart, rows))
         if "description" in chart and not isinstance(chart["description"], str):
             problems.append(Problem(path, None, "description", f"{label}: must be a text (one sentence)"))
         elif not chart.get("description"):
@@ -396,6 +397,33 @@ def is_date(value: Any) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _check_breaks(path: str, label: str, chart: dict[str, Any], rows: list[dict[str, Any]] | None) -> list[Problem]:
+    """``breaks``: each names a value of the chart's x field before which the counting changed, a short label
+    drawn on the chart and a note saying what changed."""
+    breaks = chart.get("breaks", [])
+    if not isinstance(breaks, list):
+        return [Problem(path, None, "breaks", f"{label}: must be a list")]
+    problems: list[Problem] = []
+    x_name = str(chart.get("x"))
+    x_values = {str(row.get(x_name)) for row in rows} if rows is not None else None
+    for index, entry in enumerate(breaks):
+        where = f"{label}.breaks[{index}]"
+        if not isinstance(entry, dict):
+            problems.append(Problem(path, None, "breaks", f"{where}: must be an object"))
+            continue
+        for key in ("label", "note"):
+            if not (isinstance(entry.get(key), str) and entry[key].strip()):
+                problems.append(Problem(path, None, key, f"{where}: required text"))
+        if "source" in entry and not isinstance(entry["source"], str):
+            problems.append(Problem(path, None, "source", f"{where}: must be a text (where the source says so)"))
+        before = entry.get("before")
+        if not isinstance(before, (str, int, float)) or isinstance(before, bool):
+            problems.append(Problem(path, None, "before", f"{where}: required: a value of the x field"))
+        elif x_values is not None and str(before) not in x_values:
+            problems.append(Problem(path, None, "before", f'{where}: "{before}" is not a value of "{chart.get("x")}"'))
+    return problems
 
 
 def _require_text(d: dict[str, Any], key: str, add: Any, severity: Severity) -> None:

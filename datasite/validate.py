@@ -145,7 +145,7 @@ def _validate_package(package: RawPackage) -> tuple[ValidPackage | None, list[Pr
         if not rows:
             problems.append(Problem(raw.display_path, None, None, "the table has no data rows"))
             continue
-        chart_problems = rules.check_charts(package.display_path, descriptor)
+        chart_problems = rules.check_charts(package.display_path, descriptor, rows)
         problems.extend(chart_problems)
         if not chart_problems:
             problems.extend(check_chart_data(package.display_path, descriptor, raw, rows, numbers))

@@ -251,6 +251,44 @@ def test_the_link_check_finds_what_it_should(tmp_path: Path) -> None:
     ]
 
 
+# --- every page reachable from the home page ------------------------------------------------------------------------
+
+
+def unreachable_pages(site: Path, start: str = "index.html") -> list[str]:
+    """Every HTML page a reader cannot reach by following links (<a href>) from ``start``; 404.html aside."""
+    pages = set(html_pages(site))
+    reached = {start}
+    queue = [start]
+    while queue:
+        path = queue.pop()
+        for tag, url, _, _ in parse_page(site / path).urls:
+            parts = urlsplit(url)
+            if tag != "a" or parts.scheme or parts.netloc or not parts.path:
+                continue
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(path), unquote(parts.path)))
+            if (site / target).is_dir():
+                target = posixpath.join(target, "index.html")
+            if target in pages and target not in reached:
+                reached.add(target)
+                queue.append(target)
+    return sorted(pages - reached - {"404.html"})
+
+
+def test_every_page_of_the_real_site_is_reachable_from_the_home_page(real_site: Path) -> None:
+    assert len(html_pages(real_site)) > 1000
+    unreachable = unreachable_pages(real_site)
+    assert unreachable == [], f"{len(unreachable)} pages no link leads to, e.g.:\n" + "\n".join(unreachable[:20])
+
+
+def test_the_crawl_finds_what_it_should(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "index.html").write_text('<a href="a/">a</a><link rel="next" href="c.html">', encoding="utf-8")
+    (tmp_path / "a" / "index.html").write_text('<a href="../b.html#x">b</a><img src="../d.html">', encoding="utf-8")
+    for name in ("b.html", "c.html", "d.html", "404.html"):
+        (tmp_path / name).write_text("<p>page</p>", encoding="utf-8")
+    assert unreachable_pages(tmp_path) == ["c.html", "d.html"]
+
+
 # --- one visit per page type at 360 px: keyboard, width, requests --------------------------------------------------
 
 OVERFLOWING = """width => Array.from(document.querySelectorAll("body *"))

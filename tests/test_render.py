@@ -62,7 +62,7 @@ def test_cells_are_formatted_for_japanese_readers() -> None:
     count = Field("count", "integer", "件数", "件", "", {}, False)
     year = Field("fiscal_year", "integer", "年度", None, "", {}, True)
     assert formatting.format_cell(1234567, count) == "1,234,567"
-    assert formatting.format_cell(2023, year) == "2023年度（令和5年度）"
+    assert formatting.format_cell(2023, year) == '<span class="nw">2023（令和5）年度</span>'  # one line
     assert "欠測" in str(formatting.format_cell(None, count))
 
 
@@ -70,7 +70,7 @@ def test_era_labels() -> None:
     assert era_label(2019) == "令和元年度"
     assert era_label(2023) == "令和5年度"
     assert era_label(2018) == "平成30年度"
-    assert fiscal_year_label(2023) == "2023年度（令和5年度）"
+    assert fiscal_year_label(2023) == "2023（令和5）年度"
 
 
 def test_every_page_has_lang_csp_and_relative_links(golden_site: Path) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from tests.conftest import ROOT
 
 PRINTED, RECONSTRUCTED, INFERRED = "資料の記載", "資料からの再構成", "このサイトによる整理"
+OTHER_PUBLIC_DOCUMENT = "他の公的資料の記載"
 
 
 def rows(site: Path, package: str, resource: str) -> list[dict[str, str]]:
@@ -165,16 +166,24 @@ def test_6_home_headline_carries_the_discrepancy_flag(real_site: Path) -> None:
     home = page(real_site, "index.html")
     figure = f"{int(total['cases']):,}件</data></a>"
     assert figure in home
-    flag = home.split(figure, 1)[1].split("</span>", 1)[0]
-    assert flag.startswith('<span class="value-flag"') and html.escape(note) in flag
+    # the figure is followed by the flag, the declared note and its standing; the flag links to the same note
+    # on the dataset page as the table row's flag
+    flag = home.split(figure, 1)[1].split("（このサイトによる整理）］</span>", 1)[0]
+    assert flag.startswith('<span class="value-flag" role="note" data-standing="このサイトによる整理"'), flag
+    assert note in text_of(flag)
+    anchor = flag.split('href="datasets/hikikomori-consultations/index.html#', 1)[1].split('"', 1)[0]
+    dataset = page(real_site, "datasets/hikikomori-consultations/index.html")
+    assert f'<li id="{anchor}">' in dataset
+    assert note in text_of(dataset.split(f'<li id="{anchor}">', 1)[1].split("</li>", 1)[0])
 
 
 def test_6_prose_corrections(real_site: Path) -> None:
     consultations = text_of(page(real_site, "programmes/hikikomori-consultations.html"))
     assert "比べられません" in consultations
-    assert "令和元年度から令和４年度の値は、抽出したテキスト" not in consultations
+    # pages write years in the site's style: 令和４年度 reads 2022（令和4）年度
+    assert "2022（令和4）年度の値は、抽出したテキスト" not in consultations
     assert (
-        "令和４年度の値は、各相談方法の数値の並び順から当てたもので、その和は印字された合計と一致しません"
+        "2022（令和4）年度の値は、各相談方法の数値の並び順から当てたもので、その和は印字された合計と一致しません"
         in consultations
     )
     overview_markup = page(real_site, "programmes/hikikomori-support-overview.html")
@@ -216,13 +225,18 @@ def test_6_glossary_credits_only_what_the_source_defines() -> None:
         "事前分析表",
     }
     assert all(terms[t]["standing"] == INFERRED for t in general)
-    assert {row["standing"] for row in terms.values()} == {PRINTED, INFERRED}
+    assert {row["standing"] for row in terms.values()} == {PRINTED, INFERRED, OTHER_PUBLIC_DOCUMENT}
+    # a definition taken from another public document names it (a law, a guideline), never a slide of the sheet
+    for row in terms.values():
+        if row["standing"] == OTHER_PUBLIC_DOCUMENT:
+            assert row["source"] and "「【概要】" not in row["source"] and not row["source"].startswith("p.")
 
 
 def test_6_glossary_page_says_which_definitions_are_the_sites(real_site: Path) -> None:
     with (ROOT / "content" / "glossary.csv").open(encoding="utf-8") as stream:
         own = sum(row["standing"] == INFERRED for row in csv.DictReader(stream))
-    assert page(real_site, "glossary/index.html").count("このサイトによる一般的な説明です") == own
+    glossary = page(real_site, "glossary/index.html")
+    assert glossary.count("このサイトによる説明です。事前分析表にこの用語の定義はありません") == own
 
 
 # 7. reconstruction shown wherever it is published
@@ -252,4 +266,4 @@ def test_7_every_marked_row_has_its_legend(real_site: Path) -> None:
             ]
             if marked:
                 assert resource.get("reconstruction"), f"{descriptor['name']}/{resource['name']}: no method"
-                assert "表では行の見出しに「＊」を付けています" in dataset_page, descriptor["name"]
+                assert f"表の＊印の{len(marked)}行は" in dataset_page, descriptor["name"]
