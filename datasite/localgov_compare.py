@@ -13,9 +13,22 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from .localgov_model import NO_DATA, Government, Group, Level, Linked, LocalGov, View, format_number
+from .localgov_model import (
+    NO_DATA,
+    Government,
+    Group,
+    Level,
+    Linked,
+    LocalGov,
+    Measure,
+    SourceFigure,
+    View,
+    format_number,
+)
 
 EXTRA_FIELDS = ("source", "note", "url")  # shown beside a government's value when the table has them
+MAX_NAMED_WITHOUT = 5  # members without a value named on the page, when a comparison counts fewer than its group
+PEERS = 5  # nearest peers named on each page
 
 
 # --- small inline charts ---------------------------------------------------------------------------------------------
@@ -85,6 +98,8 @@ class Ranked:
     values: list[float]  # ascending
     median: float | None
     peers: str  # the strip's path
+    missing: int  # members without a value
+    missing_names: str  # the first MAX_NAMED_WITHOUT of them, as 「福島県双葉町」, joined by 「、」
 
 
 class Comparisons:
@@ -109,8 +124,14 @@ class Comparisons:
         key = (group.href, measure_id)
         if key not in self._ranked:
             chosen = sorted(values[c] for c in group.members if c in values)
+            missing = [self.data.governments[c] for c in group.members if c not in values]
+            names = "、".join(("" if g.is_prefecture else g.pref_name) + g.name for g in missing[:MAX_NAMED_WITHOUT])
             self._ranked[key] = Ranked(
-                chosen, statistics.median(chosen) if chosen else None, _strip_peers(chosen, scale)
+                chosen,
+                statistics.median(chosen) if chosen else None,
+                _strip_peers(chosen, scale),
+                len(missing),
+                names,
             )
         return self._ranked[key]
 
@@ -147,6 +168,9 @@ def _numeric_rows(
             {
                 "group": group,
                 "n": n,
+                "missing": ranked.missing,
+                "missing_names": ranked.missing_names,
+                "more_missing": ranked.missing > MAX_NAMED_WITHOUT,
                 "rank": rank,
                 "median": format_number(ranked.median, unit, decimals) if ranked.median is not None else "",
                 "svg": _strip_svg(ranked.peers, None if own is None else scale.x(own), summary),
@@ -260,23 +284,105 @@ def published_figures(data: LocalGov, government: Government) -> list[dict[str, 
     return out
 
 
-def benchmark_rows(data: LocalGov, government: Government) -> tuple[list[dict[str, Any]], str | None]:
-    """The document's national figure for each benchmark, and the figure for this government's population
-    band when the document gives one (matched through the band table's document_label)."""
-    if government.is_prefecture or not data.benchmarks:
-        return [], None
-    band = next((g.band for g in data.groups_of[government.code] if g.band and g.band.document_label), None)
-    label = band.document_label if band is not None else None
-    rows = []
-    for b in data.benchmarks:
-        rows.append(
-            {
-                "benchmark": b,
-                "band": b.by_band.get(label) if label else None,
-            }
+def figures_for(data: LocalGov, government: Government) -> list[SourceFigure]:
+    """The source's figures that apply to this government: national ones, its population band's, and
+    the counts of prefectures for a prefecture."""
+    groups = data.groups_of[government.code]
+    return [f for f in data.figures if f.applies(government, groups)]
+
+
+# --- nearest peers ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Peer:
+    government: Government
+    distance: float
+
+
+@dataclass(frozen=True)
+class PeerRule:
+    """How near two governments are: the difference of log10(population) and of 財政力指数, each divided by
+    its standard deviation among the governments of that level, combined as a Euclidean distance. Only
+    governments of the same type are compared; a government without one of the two measures is compared
+    on the other alone."""
+
+    spreads: dict[str, float]  # measure id → standard deviation (of log10 for population)
+
+
+def nearest_peers(data: LocalGov, count: int = PEERS) -> tuple[dict[str, list[Peer]], PeerRule]:
+    """For every government, the ``count`` nearest of the same type (ties by code)."""
+    by_id = {m.id: m for m in data.measures}
+    axes = [m for m in (by_id.get("population"), by_id.get("fiscal")) if m is not None]
+    spreads: dict[str, float] = {}
+    coordinates: dict[str, list[float | None]] = {code: [] for code in data.governments}
+    for measure in axes:
+        transformed = {c: _axis_value(measure, v) for c, v in measure.values.items()}
+        for level in ("prefecture", "municipality"):
+            chosen = [v for c, v in transformed.items() if v is not None and data.governments[c].level == level]
+            spread = statistics.pstdev(chosen) if len(chosen) > 1 else 0.0
+            spreads[f"{measure.id}:{level}"] = spread
+        for code, government in data.governments.items():
+            value = transformed.get(code)
+            spread = spreads[f"{measure.id}:{government.level}"]
+            coordinates[code].append(None if value is None or spread == 0 else value / spread)
+    by_type: dict[str, list[str]] = {}
+    for code, government in data.governments.items():
+        by_type.setdefault(government.type, []).append(code)
+    out: dict[str, list[Peer]] = {}
+    for codes in by_type.values():
+        for code, found in _nearest(codes, coordinates, count).items():
+            out[code] = [Peer(data.governments[c], d) for d, c in found]
+    return out, PeerRule(spreads)
+
+
+def _nearest(
+    codes: list[str], coordinates: dict[str, list[float | None]], count: int
+) -> dict[str, list[tuple[float, str]]]:
+    """The ``count`` nearest of ``codes`` to each of them, as (distance, code), nearest first. Points with
+    every coordinate are searched by a sweep along the first axis; the others against all."""
+    complete = sorted((c for c in codes if all(v is not None for v in coordinates[c])), key=lambda c: coordinates[c])
+    # Two axes at most (population, 財政力指数); a missing second axis counts as 0 for everyone.
+    xs = [float(coordinates[c][0] or 0) for c in complete]
+    ys = [float(coordinates[c][1] or 0) if len(coordinates[c]) > 1 else 0.0 for c in complete]
+    out: dict[str, list[tuple[float, str]]] = {}
+    for i, code in enumerate(complete):
+        x, y = xs[i], ys[i]
+        best: list[tuple[float, str]] = []  # squared distance, code; sorted
+        worst = math.inf
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(complete):
+                dx = xs[j] - x
+                if dx * dx > worst:
+                    break
+                dy = ys[j] - y
+                entry = (dx * dx + dy * dy, complete[j])
+                if len(best) < count or entry < best[-1]:
+                    bisect.insort(best, entry)
+                    del best[count:]
+                    if len(best) == count:
+                        worst = best[-1][0]
+                j += step
+        out[code] = [(math.sqrt(d), c) for d, c in best]
+    for code in codes:
+        if code in out:
+            continue
+        own_partial = coordinates[code]
+        used = [i for i, v in enumerate(own_partial) if v is not None]
+        scored = sorted(
+            (math.sqrt(sum((float(own_partial[i] or 0) - float(coordinates[other][i] or 0)) ** 2 for i in used)), other)
+            for other in codes
+            if other != code and all(coordinates[other][i] is not None for i in used)
         )
-    shown = label if label and any(r["band"] is not None for r in rows) else None
-    return rows, shown
+        out[code] = scored[:count]
+    return out
+
+
+def _axis_value(measure: Measure, value: float) -> float | None:
+    if measure.log:
+        return math.log10(value) if value > 0 else None
+    return value
 
 
 def group_counts(group: Group, link: Linked, view: View) -> list[tuple[str, int, str]]:
