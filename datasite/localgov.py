@@ -99,8 +99,8 @@ def gather(site: Site) -> LocalGov | None:
     measures = [
         m
         for m in (
-            _measure("population", "人口（令和2年国勢調査 速報値）", "人", population, True, None),
-            _measure("fiscal", "財政力指数（令和3年度）", "", fiscal, False, 2),
+            _measure("population", "人口（令和2年国勢調査 速報値）", "人", population, True, None, POPULATION),
+            _measure("fiscal", "財政力指数（令和3年度）", "", fiscal, False, 2, FISCAL),
         )
         if m.values
     ]
@@ -229,11 +229,12 @@ def _measure(
     values: dict[str, Any],
     log: bool,
     decimals: int | None,
+    basis: tuple[str, str, str],
 ) -> Measure:
     numbers = {code: float(v) for code, v in values.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
     if log:
         numbers = {code: v for code, v in numbers.items() if v > 0}
-    return Measure(id_, title, unit, numbers, log, decimals)
+    return Measure(id_, title, unit, numbers, log, decimals, basis)
 
 
 def _linked(package: Package, resource: Resource, ref: Package, governments: dict[str, Government]) -> Linked | None:

@@ -191,10 +191,11 @@ def comparison_sections(data: LocalGov, comparisons: Comparisons, government: Go
     groups = data.groups_of[government.code]
     out: list[dict[str, Any]] = []
     for measure in data.measures:
+        # A measure is not ranked inside the groups made from it (population inside a population band).
         rows = _numeric_rows(
             comparisons,
             government,
-            groups,
+            [g for g in groups if g.grouping.basis != measure.basis],
             measure.id,
             measure.title,
             measure.unit,

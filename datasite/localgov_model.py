@@ -30,18 +30,16 @@ class Government:
     url: str | None
     population: int | None
     fiscal: float | None
+    # Derived once: every page asks for them many times.
+    is_prefecture: bool = field(init=False)
+    href: str = field(init=False)
+    level: Level = field(init=False)
 
-    @property
-    def is_prefecture(self) -> bool:
-        return self.type == PREFECTURE_TYPE
-
-    @property
-    def href(self) -> str:
-        return f"local-governments/{self.code}.html"
-
-    @property
-    def level(self) -> Level:
-        return "prefecture" if self.is_prefecture else "municipality"
+    def __post_init__(self) -> None:
+        is_prefecture = self.type == PREFECTURE_TYPE
+        object.__setattr__(self, "is_prefecture", is_prefecture)
+        object.__setattr__(self, "href", f"local-governments/{self.code}.html")
+        object.__setattr__(self, "level", "prefecture" if is_prefecture else "municipality")
 
 
 @dataclass(frozen=True)
@@ -98,6 +96,7 @@ class Measure:
     values: dict[str, float]
     log: bool
     decimals: int | None
+    basis: tuple[str, str, str] | None = None  # the (package, resource, field) it is read from
 
 
 @dataclass

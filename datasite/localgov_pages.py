@@ -44,7 +44,7 @@ from .localgov_model import (
     View,
     format_number,
 )
-from .model import Site
+from .model import Resource, Site
 
 OWN_GROUPS = "このサイト独自の比較グループ"
 
@@ -62,6 +62,7 @@ SELF_CHECK_FOLDER = "local-governments/self-check"
 GROUP_PAGE_SIZE = 200
 MAP_LISTING_PAGE_SIZE = 200
 NO_VALUE = "値なし"
+CARD_SEPARATOR = "\n<!-- card -->\n"  # between the cards rendered in one go (never inside a card)
 
 Item = TypeVar("Item")
 
@@ -144,7 +145,6 @@ def render_localgov(
     names = {g.code5: (g.code, g.name) for g in data.governments.values() if not g.is_prefecture}
     prefecture_codes = {p.name: p.code for p in data.prefectures}
     locators = map_files.locators(names, prefecture_codes)
-    out.update(locators.files)
     outside = _outside_names(data, map_files.country_outside("municipality"))
     references = _reference_maps(data, map_files, outside)
     out.update(_maps(data, page, map_files, references, outside))
@@ -152,8 +152,14 @@ def render_localgov(
     out.update(_group_pages(data, page, references))
     peers, rule = nearest_peers(data)
     out.update(_self_check(data, page, peers))
+    map_files.start()  # every map is requested by now: drawn in a worker while the government pages render
     comparisons = Comparisons(data)
     fragments = Fragments(page)
+    for level in ("prefecture", "municipality"):
+        columns = [(link, view) for link in data.linked if link.level == level for view in link.views]
+        cards = _peer_cards([Peer(g, 0.0) for g in data.governments.values() if g.level == level], columns)
+        fragments.cards(cards, own=False)
+        fragments.cards(cards, own=True)
     for government in data.governments.values():
         out[government.href] = _government_page(data, comparisons, government, page, locators, peers, rule, fragments)
     return out
@@ -166,13 +172,45 @@ class Fragments:
     def __init__(self, page: Page) -> None:
         self._page = page
         self._figures: dict[tuple[str, ...], Markup] = {}
+        self._cards: dict[tuple[str, bool], Markup] = {}
+
+    def cards(self, cards: list[dict[str, Any]], own: bool) -> None:
+        """Render the cards of many governments at once (one template call for all of them)."""
+        html = self._page(
+            "localgov_fragment_card.html",
+            "local-governments/fragment.html",
+            "",
+            "",
+            [],
+            cards=cards,
+            own=own,
+            separator=Markup(CARD_SEPARATOR),
+            fmt=format_number,
+        ).decode("utf-8")
+        for card, text in zip(cards, html.split(CARD_SEPARATOR)[:-1], strict=True):
+            self._cards[(card["gov"].code, own)] = Markup(text.strip())
+
+    def card(self, code: str, own: bool) -> Markup:
+        return self._cards[(code, own)]
 
     def figures(self, figures: list[SourceFigure]) -> Markup:
         key = tuple(f.id for f in figures)
         if key not in self._figures:
             # Every government page is in local-governments/: the fragment is rendered with their root.
+            sources: list[Resource] = []
+            for figure in figures:
+                if figure.resource not in sources:
+                    sources.append(figure.resource)
+            notes = {f.id: 1 + sources.index(f.resource) for f in figures}
             html = self._page(
-                "localgov_fragment_figures.html", "local-governments/fragment.html", "", "", [], figures=figures
+                "localgov_fragment_figures.html",
+                "local-governments/fragment.html",
+                "",
+                "",
+                [],
+                figures=figures,
+                notes=notes,
+                sources=[(r, next(f for f in figures if f.resource is r)) for r in sources],
             )
             self._figures[key] = Markup(html.decode("utf-8"))
         return self._figures[key]
@@ -202,7 +240,6 @@ def _government_page(
     )
     description += "位置、人口と財政力指数が近い団体、資料が示す全国・人口規模別の数値、比較グループの中での位置。"
     place = locators.places.get(government.code5)
-    columns = [(link, view) for link in data.linked if link.level == government.level for view in link.views]
     return page(
         "localgov_page.html",
         government.href,
@@ -217,8 +254,8 @@ def _government_page(
         overview_id=locators.prefecture_ids.get(pref.name, ""),
         sheets=locators.sheets.get(pref.name, []) if government.is_prefecture else [],
         credit=maps.credit(),
-        peers=_peer_cards(government, peers.get(government.code, []), columns),
-        own_card=_peer_cards(government, [Peer(government, 0.0)], columns)[0],
+        peers=[fragments.card(p.government.code, False) for p in peers.get(government.code, [])],
+        own_card=fragments.card(government.code, True),
         rule=rule,
         peer_count=len(peers.get(government.code, [])),
         comparisons=comparison_sections(data, comparisons, government),
@@ -231,7 +268,7 @@ def _government_page(
     )
 
 
-def _peer_cards(government: Government, peers: list[Peer], columns: list[tuple[Linked, View]]) -> list[dict[str, Any]]:
+def _peer_cards(peers: list[Peer], columns: list[tuple[Linked, View]]) -> list[dict[str, Any]]:
     """Each peer with its figures side by side: population, 財政力指数, and its value in every linked table."""
     cards = []
     for peer in peers:
@@ -241,7 +278,6 @@ def _peer_cards(government: Government, peers: list[Peer], columns: list[tuple[L
             for link, view in columns
         ]
         cards.append({"gov": g, "distance": peer.distance, "cells": cells})
-    del government
     return cards
 
 

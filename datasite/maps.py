@@ -28,12 +28,12 @@ import itertools
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
 from typing import Literal
 
 from .cache import Cache, code_fingerprint, digest
-from .chart_worker import ImageRenderer
+from .chart_worker import ImageRenderer, Pending
 
 Level = Literal["prefecture", "municipality"]
 Topologies = Mapping[str, str]  # TopoJSON text by its path under reference/topojson (load.LoadedInput.topologies)
@@ -106,27 +106,23 @@ class Feature:
 
 
 class Topology:
-    """One TopoJSON object: its arcs projected to Mercator (x east, y south, in radians), its features."""
+    """One TopoJSON object: its features with the bounding box of each polygon, and, decoded only when a map
+    is drawn, its arcs projected to Mercator (x east, y south, in radians).
+
+    The boxes need no projection of each point: an arc's box is taken in the file's integer coordinates
+    (running sums of the deltas) and only its corners are projected, Mercator being monotonic; laying out the
+    locator sheets therefore costs little, and the drawing can happen elsewhere."""
 
     def __init__(self, text: str, boundaries: Boundaries) -> None:
         data = json.loads(text)
-        transform = data.get("transform") or {"scale": [1.0, 1.0], "translate": [0.0, 0.0]}
-        (sx, sy), (tx, ty) = transform["scale"], transform["translate"]
-        quantized = "transform" in data
-        self.arcs: list[list[tuple[float, float]]] = []
-        radians, log, tan, quarter = math.radians, math.log, math.tan, math.pi / 4
-        for arc in data["arcs"]:
-            x = y = 0.0
-            points = []
-            for dx, dy in arc:
-                if quantized:
-                    x += dx
-                    y += dy
-                else:
-                    x, y = dx, dy
-                lat = radians(y * sy + ty)
-                points.append((radians(x * sx + tx), -log(tan(quarter + lat / 2))))
-            self.arcs.append(points)
+        transform = data.get("transform")
+        self._quantized = transform is not None
+        scale, translate = (transform["scale"], transform["translate"]) if transform else ((1.0, 1.0), (0.0, 0.0))
+        self._sx, self._sy = float(scale[0]), float(scale[1])
+        self._tx, self._ty = float(translate[0]), float(translate[1])
+        self._raw: list[list[list[float]]] = data["arcs"]
+        self._arcs: list[list[tuple[float, float]]] | None = None
+        self._arc_boxes = [self._arc_box(arc) for arc in self._raw]
         self.features: list[Feature] = []
         for geometry in data["objects"][boundaries.feature]["geometries"]:
             properties = geometry.get("properties") or {}
@@ -134,15 +130,51 @@ class Topology:
             if key is None or geometry.get("type") not in {"Polygon", "MultiPolygon"}:
                 continue  # 所属未定地 have no code: nobody's value, drawn by nobody
             polygons = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
-            shapes = tuple(Polygon(tuple(tuple(r) for r in p), self._box(p)) for p in polygons)
+            shapes = tuple(Polygon(tuple(tuple(r) for r in p), self._box(p[0])) for p in polygons)
             self.features.append(Feature(str(key), str(properties.get("N03_001", "")), shapes))
         self.by_key = {f.key: f for f in self.features}
 
-    def _box(self, rings: list[list[int]]) -> tuple[float, float, float, float]:
-        outer = rings[0]
-        xs = [x for i in outer for x, _ in self.arcs[i if i >= 0 else ~i]]
-        ys = [y for i in outer for _, y in self.arcs[i if i >= 0 else ~i]]
+    def project(self, x: float, y: float) -> tuple[float, float]:
+        """A point in the file's coordinates, projected."""
+        lat = math.radians(y * self._sy + self._ty)
+        return math.radians(x * self._sx + self._tx), -math.log(math.tan(math.pi / 4 + lat / 2))
+
+    def _arc_box(self, arc: list[list[float]]) -> tuple[float, float, float, float]:
+        if self._quantized:
+            xs = list(itertools.accumulate(point[0] for point in arc))
+            ys = list(itertools.accumulate(point[1] for point in arc))
+        else:
+            xs, ys = [point[0] for point in arc], [point[1] for point in arc]
         return min(xs), min(ys), max(xs), max(ys)
+
+    def _box(self, ring: list[int]) -> tuple[float, float, float, float]:
+        """The projected box of a polygon's outer ring (y grows southwards: the north is the smaller y)."""
+        boxes = [self._arc_boxes[i if i >= 0 else ~i] for i in ring]
+        west, north = self.project(min(b[0] for b in boxes), max(b[3] for b in boxes))
+        east, south = self.project(max(b[2] for b in boxes), min(b[1] for b in boxes))
+        return west, north, east, south
+
+    @property
+    def arcs(self) -> list[list[tuple[float, float]]]:
+        """Every arc's points, projected (decoded when first needed)."""
+        if self._arcs is None:
+            radians, log, tan, quarter = math.radians, math.log, math.tan, math.pi / 4
+            sx, sy, tx, ty = self._sx, self._sy, self._tx, self._ty
+            arcs = []
+            for arc in self._raw:
+                if self._quantized:
+                    xs = itertools.accumulate(point[0] for point in arc)
+                    ys = itertools.accumulate(point[1] for point in arc)
+                else:
+                    xs, ys = (point[0] for point in arc), (point[1] for point in arc)  # type: ignore[assignment]
+                arcs.append(
+                    [
+                        (radians(x * sx + tx), -log(tan(quarter + radians(y * sy + ty) / 2)))
+                        for x, y in zip(xs, ys, strict=True)
+                    ]
+                )
+            self._arcs = arcs
+        return self._arcs
 
 
 def _union(boxes: Iterable[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
@@ -306,6 +338,7 @@ class Sheet:
     keys: tuple[str, ...]  # N03_007 of its municipalities, in code order
     width: int
     height: int
+    box: tuple[float, float, float, float]  # projected; the frame it is drawn in
 
 
 @dataclass(frozen=True)
@@ -314,7 +347,7 @@ class Place:
 
     sheet: Sheet
     ring: tuple[float, float]  # centre of its ring on the overview map, px
-    part: str  # 北西部 … 南東部 of its sheet, or "" on a sheet of islands
+    part: tuple[int, int] | None  # (row, column) of the sheet's 3 × 3 grid it lies in; None on a sheet of islands
     outside: bool  # some of its islands lie outside its sheet's frame
 
 
@@ -327,11 +360,13 @@ class Overview:
 
 @dataclass
 class Locators:
+    """Where every locator drawing goes and where each municipality is on it: what the pages need. The
+    drawings themselves are made by ``draw_locators``."""
+
     overview: Overview
     sheets: dict[str, list[Sheet]]  # by prefecture name, main sheet first
     places: dict[str, Place]  # by N03_007
     prefecture_ids: dict[str, str]  # prefecture name → id in the overview
-    files: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -359,9 +394,6 @@ class MapDrawing:
     @property
     def boundaries(self) -> str:
         return BOUNDARIES[self.level].path
-
-
-PART_WORDS = (("北西部", "北部", "北東部"), ("西部", "中央部", "東部"), ("南西部", "南部", "南東部"))
 
 
 class Atlas:
@@ -435,33 +467,26 @@ class Atlas:
 
     # locators
     def locators(self, names: Mapping[str, tuple[str, str]], prefecture_codes: Mapping[str, str]) -> Locators:
-        """The overview of the 47 prefectures and every prefecture's sheets. ``names``: N03_007 → (6-digit
-        code, name) of the governments that have pages; ``prefecture_codes``: prefecture name → its code."""
+        """The layout of the overview of the 47 prefectures and of every prefecture's sheets. ``names``:
+        N03_007 → (6-digit code, name) of the governments that have pages; ``prefecture_codes``: prefecture
+        name → its code. Needs only the polygons' boxes, not their outlines."""
         municipalities = self.topologies["municipality"]
         overview_frame, _ = self.country("prefecture", OVERVIEW_SIZE)
         overview = Overview("maps/locator/japan.svg", overview_frame.width, overview_frame.height)
         ids = {name: f"c{code}" for name, code in prefecture_codes.items()}
         result = Locators(overview, {}, {}, ids)
-        result.files[overview.path] = self._overview_svg(overview_frame, ids).encode("utf-8")
         by_pref: dict[str, list[Feature]] = {}
         for feature in municipalities.features:
             if feature.key in names:
                 by_pref.setdefault(feature.pref, []).append(feature)
         pref_code_of = {name: code[:2] for name, code in prefecture_codes.items()}
         for pref, features in by_pref.items():
-            result.sheets[pref] = []
-            self._sheets(pref, pref_code_of.get(pref, "00"), features, names, overview_frame, result)
+            result.sheets[pref] = self._sheets(pref, pref_code_of.get(pref, "00"), features, overview_frame, result)
         return result
 
     def _sheets(
-        self,
-        pref: str,
-        pref_code: str,
-        features: list[Feature],
-        names: Mapping[str, tuple[str, str]],
-        overview: Frame,
-        result: Locators,
-    ) -> None:
+        self, pref: str, pref_code: str, features: list[Feature], overview: Frame, result: Locators
+    ) -> list[Sheet]:
         topology = self.topologies["municipality"]
         polygons = [(f, p) for f in features for p in f.polygons]
         groups = _clusters([p for _, p in polygons], SHEET_GAP_KM)
@@ -472,6 +497,7 @@ class Atlas:
             largest = max(feature.polygons, key=lambda p: (p.box[2] - p.box[0]) * (p.box[3] - p.box[1]))
             home.setdefault(group_of[id(largest)], []).append(feature)
         ordered = sorted(home.items(), key=lambda item: (-len(item[1]), min(f.key for f in item[1])))
+        sheets = []
         for number, (group, members) in enumerate(ordered, start=1):
             members.sort(key=lambda f: f.key)
             box = _union(p.box for f in members for p in f.polygons if group_of[id(p)] == group)
@@ -483,39 +509,53 @@ class Atlas:
                 tuple(f.key for f in members),
                 frame.width,
                 frame.height,
+                box,
             )
-            result.sheets[pref].append(sheet)
-            groups_svg = []
+            sheets.append(sheet)
             for feature in members:
-                code, name = names[feature.key]
-                d = frame.outline(feature)
-                fx0, fy0 = frame.pixel(feature.box[0], feature.box[1])
-                fx1, fy1 = frame.pixel(feature.box[2], feature.box[3])
-                ring = ""
-                if max(fx1 - fx0, fy1 - fy0) < SMALL_FEATURE_PX:
-                    ring = f'<circle class="r" cx="{(fx0 + fx1) / 2:.1f}" cy="{(fy0 + fy1) / 2:.1f}" r="10"/>'
-                groups_svg.append(f'<g id="c{code}" data-n="{escape(name)}"><path d="{d}"/>{ring}</g>')
                 cx, cy = (feature.box[0] + feature.box[2]) / 2, (feature.box[1] + feature.box[3]) / 2
-                outside = any(not _inside(p.box, box) for p in feature.polygons)
                 result.places[feature.key] = Place(
                     sheet,
                     overview.pixel(cx, cy),
-                    _part(frame, cx, cy) if number == 1 else "",
-                    outside,
+                    _part(frame, cx, cy) if number == 1 else None,
+                    any(not _inside(p.box, box) for p in feature.polygons),
                 )
-            title = f"{pref}の市区町村（{len(members)}団体）"
-            svg = (
-                _svg_head(frame.width, frame.height, title, title)
-                + "<style>g path{fill:"
-                + LAND_COLOUR
-                + ";stroke:#fff;stroke-width:.8;stroke-linejoin:round}g:target path{fill:"
-                + HIGHLIGHT_COLOUR
-                + ";stroke:#000;stroke-width:1.2}.r{display:none;fill:none;stroke:#000;stroke-width:2.5}"
-                + "g:target .r{display:inline}</style>"
-                + "".join(groups_svg)
-                + "</svg>\n"
-            )
-            result.files[sheet.path] = svg.encode("utf-8")
+        return sheets
+
+    def draw_locators(self, layout: Locators, names: Mapping[str, tuple[str, str]]) -> dict[str, str]:
+        """The SVG of the overview and of every sheet of ``layout``."""
+        overview_frame, _ = self.country("prefecture", OVERVIEW_SIZE)
+        files = {layout.overview.path: self._overview_svg(overview_frame, layout.prefecture_ids)}
+        topology = self.topologies["municipality"]
+        for sheets in layout.sheets.values():
+            for sheet in sheets:
+                files[sheet.path] = self._sheet_svg(topology, sheet, names)
+        return files
+
+    def _sheet_svg(self, topology: Topology, sheet: Sheet, names: Mapping[str, tuple[str, str]]) -> str:
+        frame = Frame(topology, sheet.box, SHEET_SIZE)
+        groups = []
+        for key in sheet.keys:
+            feature = topology.by_key[key]
+            code, name = names[key]
+            fx0, fy0 = frame.pixel(feature.box[0], feature.box[1])
+            fx1, fy1 = frame.pixel(feature.box[2], feature.box[3])
+            ring = ""
+            if max(fx1 - fx0, fy1 - fy0) < SMALL_FEATURE_PX:
+                ring = f'<circle class="r" cx="{(fx0 + fx1) / 2:.1f}" cy="{(fy0 + fy1) / 2:.1f}" r="10"/>'
+            groups.append(f'<g id="c{code}" data-n="{escape(name)}"><path d="{frame.outline(feature)}"/>{ring}</g>')
+        title = f"{sheet.pref}の市区町村（{len(sheet.keys)}団体）"
+        return (
+            _svg_head(frame.width, frame.height, title, title)
+            + "<style>g path{fill:"
+            + LAND_COLOUR
+            + ";stroke:#fff;stroke-width:.8;stroke-linejoin:round}g:target path{fill:"
+            + HIGHLIGHT_COLOUR
+            + ";stroke:#000;stroke-width:1.2}.r{display:none;fill:none;stroke:#000;stroke-width:2.5}"
+            + "g:target .r{display:inline}</style>"
+            + "".join(groups)
+            + "</svg>\n"
+        )
 
     def _overview_svg(self, frame: Frame, ids: Mapping[str, str]) -> str:
         topology = self.topologies["prefecture"]
@@ -548,11 +588,12 @@ def _inside(inner: tuple[float, float, float, float], outer: tuple[float, float,
     )
 
 
-def _part(frame: Frame, x: float, y: float) -> str:
+def _part(frame: Frame, x: float, y: float) -> tuple[int, int]:
+    """The cell of a 3 × 3 grid over the frame that holds (x, y): (0, 0) is the north-west."""
     x0, y0, x1, y1 = frame.box
     column = min(2, max(0, int(3 * (x - x0) / max(x1 - x0, 1e-9))))
     row = min(2, max(0, int(3 * (y - y0) / max(y1 - y0, 1e-9))))
-    return PART_WORDS[row][column]
+    return row, column
 
 
 def _shared_arcs(topology: Topology) -> list[int]:
@@ -654,13 +695,18 @@ def sequential_colours(count: int) -> list[str]:
 
 
 class MapFiles:
-    """Maps requested while the pages render and drawn in this process (or taken from the cache);
-    ``collect`` returns them. The boundaries are decoded at most once, when a drawing first needs them."""
+    """The maps of a build. The pages need only their layout (``locators``, cheap, here); the drawings are
+    requested while the pages render, handed to a chart worker in one batch by ``start`` (so that they are
+    drawn while the government pages render), or drawn here by ``collect`` when no worker runs. Every drawing
+    is cached by its content."""
 
     def __init__(self, cache: Cache, renderer: ImageRenderer | None, topologies: Topologies) -> None:
-        self._cache, self._topologies = cache, topologies
+        self._cache, self._renderer, self._topologies = cache, renderer, topologies
         self._atlas: Atlas | None = None
         self._requested: dict[str, tuple[str, MapDrawing]] = {}
+        self._locators: tuple[str, Locators, dict[str, tuple[str, str]]] | None = None
+        self._pending: Pending[dict[str, str]] | None = None
+        self._batch: set[str] = set()  # the paths the pending batch draws
 
     @property
     def atlas(self) -> Atlas:
@@ -674,32 +720,70 @@ class MapFiles:
 
     def request(self, path: str, drawing: MapDrawing) -> None:
         topology_text(self._topologies, drawing.boundaries)  # a missing boundary file is named at once
-        key = self._key(repr(drawing))
-        self._requested[path] = (key, drawing)
+        self._requested[path] = (self._key(repr(drawing)), drawing)
 
     def locators(self, names: Mapping[str, tuple[str, str]], prefecture_codes: Mapping[str, str]) -> Locators:
-        """The locator sheets and the overview (see ``Atlas.locators``), cached with their layout."""
-        import pickle
-
+        """The layout of the locator maps (see ``Atlas.locators``); their drawings come with ``collect``."""
         key = self._key("locators", repr(sorted(names.items())), repr(sorted(prefecture_codes.items())))
-        cached = self._cache.get("maps", key)
-        if cached is not None:
-            found: Locators = pickle.loads(cached)
-            return found
-        made = self.atlas.locators(names, prefecture_codes)
-        self._cache.put("maps", key, pickle.dumps(made, protocol=5))
-        return made
+        layout = self.atlas.locators(names, prefecture_codes)
+        self._locators = (key, layout, dict(names))
+        return layout
 
     def country_outside(self, level: Level) -> list[str]:
         """The features with islands outside the frame of a map of the whole country."""
         return self.atlas.country(level)[1]
 
+    def start(self) -> None:
+        """Hand every drawing requested so far and not in the cache to a worker, as one batch."""
+        if self._renderer is None or self._pending is not None:
+            return
+        drawings = tuple((p, d) for p, (k, d) in sorted(self._requested.items()) if not self._cache.has("maps", k))
+        layout = self._locators if self._locators and not self._cache.has("maps", self._locators[0]) else None
+        if not drawings and layout is None:
+            return
+        job = (dict(self._topologies), drawings, None if layout is None else (layout[1], layout[2]))
+        self._pending = self._renderer.submit(draw_batch, job)
+        self._batch = {p for p, _ in drawings}
+
     def collect(self) -> dict[str, bytes]:
+        drawn = self._pending.get() if self._pending is not None else {}
         files: dict[str, bytes] = {}
         for path, (key, drawing) in sorted(self._requested.items()):
             cached = self._cache.get("maps", key)
             if cached is None:
-                cached = self.atlas.choropleth(drawing).encode("utf-8")
+                text = drawn[path] if path in self._batch else self.atlas.choropleth(drawing)
+                cached = text.encode("utf-8")
                 self._cache.put("maps", key, cached)
             files[path] = cached
+        if self._locators is not None:
+            key, layout, names = self._locators
+            bundle = self._cache.get("maps", key)
+            if bundle is None:
+                texts = (
+                    {p: t for p, t in drawn.items() if p not in self._batch}
+                    if drawn
+                    else self.atlas.draw_locators(layout, names)
+                )
+                bundle = json.dumps(texts, ensure_ascii=False, sort_keys=True).encode("utf-8")
+                self._cache.put("maps", key, bundle)
+            files.update({p: t.encode("utf-8") for p, t in json.loads(bundle).items()})
         return files
+
+
+_WORKER_ATLAS: dict[str, Atlas] = {}  # in a chart worker: the atlas of the boundaries it was last given
+
+
+def draw_batch(
+    job: tuple[dict[str, str], tuple[tuple[str, MapDrawing], ...], tuple[Locators, dict[str, tuple[str, str]]] | None],
+) -> dict[str, str]:
+    """Every drawing of a batch, by path (run in a chart worker)."""
+    topologies, drawings, locators = job
+    key = digest("atlas", *(part for name, text in sorted(topologies.items()) for part in (name, text)))
+    atlas = _WORKER_ATLAS.get(key)
+    if atlas is None:
+        _WORKER_ATLAS.clear()
+        atlas = _WORKER_ATLAS[key] = Atlas(topologies)
+    out = {path: atlas.choropleth(drawing) for path, drawing in drawings}
+    if locators is not None:
+        out.update(atlas.draw_locators(*locators))
+    return out

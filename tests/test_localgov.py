@@ -259,12 +259,19 @@ def test_a_small_town_sees_its_band_figures_beside_the_national_ones(real_site: 
     assert SMALL == {"中核機関の整備": "55.0", "市町村計画の策定": "61.6"}
     assert NATIONAL == {"中核機関の整備": "68.2", "市町村計画の策定": "78.0"}
     page = text_of(real_site, f"local-governments/{small['code']}.html")
-    figures = page.split('<h2 id="source">', 1)[1].split("</ul>", 1)[0]
+    section = page.split('<h2 id="source">', 1)[1].split("</ol>", 1)[0]
+    figures = section.split("</ul>", 1)[0]
     for indicator in SMALL:
         assert f'<p class="lg-figure-value">{NATIONAL[indicator]}%' in figures
         assert f'<p class="lg-figure-value">{SMALL[indicator]}%' in figures
     assert "人口1万人未満の自治体のうち中核機関を整備済みの割合" in figures
-    assert "令和6年4月1日時点。資料に記載" in figures
+    # each figure's date and standing, and the source it comes from as a numbered note
+    core = figures.split("55.0%", 1)[1].split("</li>", 1)[0]
+    note = re.search(r'令和6年4月1日時点・資料に記載<a href="#figure-source-(\d+)">［出典\d+］</a>', core)
+    assert note, core
+    source = section.split(f'<li id="figure-source-{note.group(1)}">', 1)[1].split("</li>", 1)[0]
+    assert "課題３「成年後見制度の利用促進、権利擁護支援の推進」" in source
+    assert 'href="../datasets/guardianship-core-agencies-plans/index.html#' in source
     other = text_of(real_site, f"local-governments/{large['code']}.html").split('<h2 id="source">', 1)[1]
     other = other.split("</ul>", 1)[0]
     assert f'<p class="lg-figure-value">{NATIONAL["中核機関の整備"]}%' in other
