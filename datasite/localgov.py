@@ -390,6 +390,7 @@ def _source_figures(packages: dict[str, Package], group_slugs: set[str]) -> tupl
                 value=_as_printed(value, resource.field(str(row["value_field"])).unit),
                 count="" if count is None else _as_printed(count, resource.field(count_field).unit),
                 when=_when(source_row, source.reference_date if source else ""),
+                when_from_row=_when(source_row, "") != "",
                 reconstructed=source_row.get("reconstructed") is True,
                 slide=source.slide if source else "",
                 resource=resource,

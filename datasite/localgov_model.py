@@ -169,6 +169,7 @@ class SourceFigure:
     value: str  # as shown, with its unit
     count: str  # the governments behind a share, as shown ("" when not given)
     when: str  # the date or year the source gives
+    when_from_row: bool  # the row's own date or year (else the table's reference date, as printed)
     reconstructed: bool  # read from a garbled chart rather than printed as text
     slide: str  # where in the source
     resource: Resource

@@ -146,8 +146,9 @@ def render_localgov(
     prefecture_codes = {p.name: p.code for p in data.prefectures}
     locators = map_files.locators(names, prefecture_codes)
     outside = _outside_names(data, map_files.country_outside("municipality"))
+    unlisted = map_files.unlisted("municipality", names)
     references = _reference_maps(data, map_files, outside)
-    out.update(_maps(data, page, map_files, references, outside))
+    out.update(_maps(data, page, map_files, references, outside, unlisted))
     out.update(_index(data, page, bool(references)))
     out.update(_group_pages(data, page, references))
     peers, rule = nearest_peers(data)
@@ -458,7 +459,12 @@ def _basis_title(data: LocalGov, grouping: Grouping) -> str:
 
 
 def _maps(
-    data: LocalGov, page: Page, map_files: maps.MapFiles, references: list[ReferenceMap], outside: list[str]
+    data: LocalGov,
+    page: Page,
+    map_files: maps.MapFiles,
+    references: list[ReferenceMap],
+    outside: list[str],
+    unlisted: int,
 ) -> Outputs:
     out: Outputs = {}
     if not data.linked and not references:
@@ -475,6 +481,7 @@ def _maps(
             basis=_basis_title(data, reference.grouping),
             by_prefecture=_reference_table(data, reference),
             outside=outside,
+            unlisted=unlisted,
             own_groups=OWN_GROUPS,
             credit=maps.credit(),
         )
@@ -510,6 +517,7 @@ def _maps(
                 by_prefecture=by_prefecture,
                 listing=listing,
                 outside=outside if link.level == "municipality" else [],
+                unlisted=unlisted if link.level == "municipality" else 0,
                 credit=maps.credit(),
             )
     out[MAPS_INDEX[1]] = page(

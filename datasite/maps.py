@@ -66,6 +66,7 @@ CREDIT_LINES = (
 )
 FONT = "Hiragino Sans, Hiragino Kaku Gothic ProN, Meiryo, Yu Gothic, IPAexGothic, Noto Sans CJK JP, sans-serif"
 NO_DATA_COLOUR = "#c8c8c8"
+OUTSIDE_LIST_COLOUR = "#ededed"  # land the list of governments does not cover (the six villages of 北方領土)
 LAND_COLOUR = "#dcdcdc"
 HIGHLIGHT_COLOUR = "#D55E00"  # the same vermilion as the peer strips' own-government dot
 # Five classes, light to dark (ColorBrewer YlGnBu), for numbers and ordered bands.
@@ -389,7 +390,7 @@ class MapDrawing:
     legend: tuple[tuple[str, str], ...]  # (label, colour)
     title: str
     description: str
-    default: str = NO_DATA_COLOUR  # for features that no region names
+    default: str = OUTSIDE_LIST_COLOUR  # for features that no region names (not in the list of governments)
 
     @property
     def boundaries(self) -> str:
@@ -732,6 +733,11 @@ class MapFiles:
     def country_outside(self, level: Level) -> list[str]:
         """The features with islands outside the frame of a map of the whole country."""
         return self.atlas.country(level)[1]
+
+    def unlisted(self, level: Level, keys: Iterable[str]) -> int:
+        """How many features of the boundaries have none of ``keys`` (drawn in OUTSIDE_LIST_COLOUR)."""
+        known = set(keys)
+        return sum(1 for f in self.atlas.topologies[level].features if f.key not in known)
 
     def start(self) -> None:
         """Hand every drawing requested so far and not in the cache to a worker, as one batch."""

@@ -939,3 +939,51 @@ def test_the_self_assessment_downloads_a_csv_that_builds_into_the_site(
     assert 'data-c="013951" data-n="ニセコ町（北海道）" data-v="済"' in svg
     peer = named_peers(niseko)[0]
     assert "<dd>データなし</dd>" in text_of(out, f"local-governments/{peer}.html").split('<h2 id="peers">', 1)[1]
+
+
+LOCAL_GOVERNMENT_PAGE_TYPES = (
+    "local-governments/122041.html",  # a city
+    "local-governments/013951.html",  # a small town
+    "local-governments/290009.html",  # a prefecture, with its sheets
+    "local-governments/self-check.html?code=013951",
+    "local-governments/groups/index.html",
+    "maps/index.html",
+    "maps/groups-population.html",
+    "maps/prefectural-caravan-destinations-fy2023.html",
+)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("javascript", [True, False])
+def test_axe_finds_no_wcag22_aa_violations_on_local_government_and_map_pages(
+    browser: Browser, base_url: str, javascript: bool
+) -> None:
+    from tests.test_quality import AXE_JS, AXE_RUN, WCAG_TAGS, npm_tool
+
+    axe = npm_tool(AXE_JS)
+    found: list[str] = []
+    for path in LOCAL_GOVERNMENT_PAGE_TYPES:
+        # axe is injected as a script of its own: the site's CSP (script-src 'self') is bypassed for this test only.
+        context = browser.new_context(viewport={"width": 1024, "height": 800}, bypass_csp=True)
+        page = context.new_page()
+        if not javascript:  # the site's own scripts never run: what a reader without JavaScript gets (axe still can)
+            page.route("**/assets/*.js", lambda route: route.abort())
+        page.goto(base_url + path, wait_until="load")
+        if javascript and (path.startswith("maps/groups") or path.endswith("122041.html")):
+            expect(page.locator("svg.lg-live").first).to_be_attached(timeout=30_000)
+        if javascript and path.startswith("local-governments/self-check"):
+            expect(page.locator("#sc-about")).to_be_visible(timeout=30_000)
+        page.add_script_tag(path=str(axe))
+        violations: list[str] = page.evaluate(AXE_RUN, WCAG_TAGS)
+        found += [f"{path}: {violation}" for violation in violations]
+        context.close()
+    assert found == []
+
+
+def test_the_link_check_follows_fragments_into_svg(tmp_path: Path) -> None:
+    from tests.test_quality import link_problems
+
+    (tmp_path / "m.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><g id="c1"></g></svg>', encoding="utf-8")
+    (tmp_path / "index.html").write_text('<img src="m.svg#c1" alt=""><img src="m.svg#c2" alt="">', encoding="utf-8")
+    _, _, problems = link_problems(tmp_path)
+    assert problems == ["index.html:1: <img> 'm.svg#c2': no element with id 'c2' in m.svg"]
