@@ -254,6 +254,7 @@ def _government_page(
         overview=locators.overview,
         overview_id=locators.prefecture_ids.get(pref.name, ""),
         sheets=locators.sheets.get(pref.name, []) if government.is_prefecture else [],
+        sheet_names={m.code5: m.name for m in municipalities},
         credit=maps.credit(),
         peers=[fragments.card(p.government.code, False) for p in peers.get(government.code, [])],
         own_card=fragments.card(government.code, True),
