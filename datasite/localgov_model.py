@@ -1,5 +1,6 @@
 """The local-government part of the site as data: governments, this site's own peer groups, the numbers
-compared among peers, the tables linked to a government (shown as maps), and the document's benchmarks.
+compared among peers, the tables linked to a government (shown as maps), and the figures of the source document
+that apply to a government.
 
 ``localgov.gather`` builds it from the data packages; ``localgov_compare`` and ``localgov_pages`` read it.
 """

@@ -1,7 +1,9 @@
 """Maps of Japan as static SVG, drawn here from the TopoJSON in ``reference/topojson/`` (read by ``load``,
 handed down as text): choropleths of any table keyed by a local government, and locator maps.
 
-Drawing is plain string work, so that every map of the site costs a fraction of a second:
+Drawing is plain string work, so that all the maps of the site cost well under a second (in a chart worker,
+while the pages render: ``MapFiles``); the pages themselves need only the layout, which comes from the polygons'
+bounding boxes:
 
 - the TopoJSON's arcs are decoded and projected (Mercator) once per process (``Atlas``);
 - a *frame* (the whole country, or one part of a prefecture) rounds each arc it shows to half a pixel
