@@ -9,7 +9,7 @@ import math
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from markupsafe import Markup, escape
 
@@ -142,6 +142,37 @@ class Comparisons:
         return self._counts[key]
 
 
+class ComparisonRow(NamedTuple):
+    """One group's line of a comparison (a tuple: page-cache keys pickle it without field names)."""
+
+    group: Group
+    n: int  # governments with a value in the group
+    svg: Markup
+    rank: int | None = None
+    median: str = ""
+    missing: int = 0  # members without a value
+    missing_names: str = ""
+    more_missing: bool = False
+    counts: tuple[tuple[str, int], ...] = ()
+
+
+class ComparisonSection(NamedTuple):
+    title: str
+    kind: str  # "number" or "category"
+    own: str
+    rows: list[ComparisonRow]
+    axis: str
+    link: Linked | None
+
+
+class PublishedFigure(NamedTuple):
+    link: Linked
+    view: str
+    value: str
+    listed: bool
+    extras: list[tuple[str, str]]
+
+
 def _numeric_rows(
     comparisons: Comparisons,
     government: Government,
@@ -152,7 +183,7 @@ def _numeric_rows(
     decimals: int | None,
     values: dict[str, float],
     log: bool,
-) -> list[dict[str, Any]]:
+) -> list[ComparisonRow]:
     scale = comparisons.scale(measure_id, values, government.level, log)
     own = values.get(government.code)
     rows = []
@@ -165,16 +196,16 @@ def _numeric_rows(
         summary = f"{title}：{group.title}（{n}団体）の分布"
         summary += "。この団体の値はありません" if own is None else f"。この団体は{n}団体中{rank}位"
         rows.append(
-            {
-                "group": group,
-                "n": n,
-                "missing": ranked.missing,
-                "missing_names": ranked.missing_names,
-                "more_missing": ranked.missing > MAX_NAMED_WITHOUT,
-                "rank": rank,
-                "median": format_number(ranked.median, unit, decimals) if ranked.median is not None else "",
-                "svg": _strip_svg(ranked.peers, None if own is None else scale.x(own), summary),
-            }
+            ComparisonRow(
+                group=group,
+                n=n,
+                svg=_strip_svg(ranked.peers, None if own is None else scale.x(own), summary),
+                rank=rank,
+                median=format_number(ranked.median, unit, decimals) if ranked.median is not None else "",
+                missing=ranked.missing,
+                missing_names=ranked.missing_names,
+                more_missing=ranked.missing > MAX_NAMED_WITHOUT,
+            )
         )
     return rows
 
@@ -187,9 +218,9 @@ def _axis(comparisons: Comparisons, key: str, unit: str, decimals: int | None) -
     return f"分布の横軸：{span}（{'対数目盛' if scale.log else '等間隔'}。両端は全国の最小・最大）"
 
 
-def comparison_sections(data: LocalGov, comparisons: Comparisons, government: Government) -> list[dict[str, Any]]:
+def comparison_sections(data: LocalGov, comparisons: Comparisons, government: Government) -> list[ComparisonSection]:
     groups = data.groups_of[government.code]
-    out: list[dict[str, Any]] = []
+    out: list[ComparisonSection] = []
     for measure in data.measures:
         # A measure is not ranked inside the groups made from it (population inside a population band).
         rows = _numeric_rows(
@@ -206,14 +237,14 @@ def comparison_sections(data: LocalGov, comparisons: Comparisons, government: Go
         if rows:
             own = measure.values.get(government.code)
             out.append(
-                {
-                    "title": measure.title,
-                    "kind": "number",
-                    "own": NO_DATA if own is None else format_number(own, measure.unit, measure.decimals),
-                    "rows": rows,
-                    "axis": _axis(comparisons, f"{measure.id}:{government.level}", measure.unit, measure.decimals),
-                    "link": None,
-                }
+                ComparisonSection(
+                    measure.title,
+                    "number",
+                    NO_DATA if own is None else format_number(own, measure.unit, measure.decimals),
+                    rows,
+                    _axis(comparisons, f"{measure.id}:{government.level}", measure.unit, measure.decimals),
+                    None,
+                )
             )
     for link in data.linked:
         if link.level != government.level:
@@ -235,22 +266,22 @@ def comparison_sections(data: LocalGov, comparisons: Comparisons, government: Go
                     n = sum(c for _, c, _ in counts)
                     summary = f"{title}：{group.title}（{n}団体）の内訳。この団体は「{own_text}」"
                     rows.append(
-                        {
-                            "group": group,
-                            "n": n,
-                            "counts": [(name, count) for name, count, _ in counts if count],
-                            "svg": _bar_svg(counts, own_text, summary),
-                        }
+                        ComparisonRow(
+                            group=group,
+                            n=n,
+                            svg=_bar_svg(counts, own_text, summary),
+                            counts=tuple((name, count) for name, count, _ in counts if count),
+                        )
                     )
             out.append(
-                {
-                    "title": title,
-                    "kind": "number" if link.kind == "number" else "category",
-                    "own": own_text,
-                    "rows": rows,
-                    "axis": _axis(comparisons, f"{link.slug}:{index}:{government.level}", link.unit, None),
-                    "link": link,
-                }
+                ComparisonSection(
+                    title,
+                    "number" if link.kind == "number" else "category",
+                    own_text,
+                    rows,
+                    _axis(comparisons, f"{link.slug}:{index}:{government.level}", link.unit, None),
+                    link,
+                )
             )
     return out
 
@@ -258,10 +289,10 @@ def comparison_sections(data: LocalGov, comparisons: Comparisons, government: Go
 # --- figures published about one government ---------------------------------------------------------------------------
 
 
-def published_figures(data: LocalGov, government: Government) -> list[dict[str, Any]]:
+def published_figures(data: LocalGov, government: Government) -> list[PublishedFigure]:
     """One line per linked table and view at this government's level: its row, or the table's label
     for a government it does not list."""
-    out: list[dict[str, Any]] = []
+    out: list[PublishedFigure] = []
     for link in data.linked:
         if link.level != government.level:
             continue
@@ -274,13 +305,13 @@ def published_figures(data: LocalGov, government: Government) -> list[dict[str, 
                     if any(f.name == name for f in link.resource.fields) and row.get(name) not in (None, ""):
                         extras.append((link.resource.field(name).title, str(row[name])))
             out.append(
-                {
-                    "link": link,
-                    "view": view.label,
-                    "value": link.shown(value) if value is not None or link.kind == "number" else link.unlisted,
-                    "listed": row is not None,
-                    "extras": extras,
-                }
+                PublishedFigure(
+                    link,
+                    view.label,
+                    link.shown(value) if value is not None or link.kind == "number" else link.unlisted,
+                    row is not None,
+                    extras,
+                )
             )
     return out
 

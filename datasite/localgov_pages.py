@@ -241,6 +241,7 @@ def _government_page(
     )
     description += "位置、人口と財政力指数が近い団体、資料が示す全国・人口規模別の数値、比較グループの中での位置。"
     place = locators.places.get(government.code5)
+    data_names = {m.code5: m.name for m in municipalities}
     return page(
         "localgov_page.html",
         government.href,
@@ -254,7 +255,10 @@ def _government_page(
         overview=locators.overview,
         overview_id=locators.prefecture_ids.get(pref.name, ""),
         sheets=locators.sheets.get(pref.name, []) if government.is_prefecture else [],
-        sheet_names={m.code5: m.name for m in municipalities},
+        sheet_names={
+            sheet.path: [data_names[k] for k in locators.members[sheet.path]]
+            for sheet in (locators.sheets.get(pref.name, []) if government.is_prefecture else [])
+        },
         credit=maps.credit(),
         peers=[fragments.card(p.government.code, False) for p in peers.get(government.code, [])],
         own_card=fragments.card(government.code, True),

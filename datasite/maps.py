@@ -338,7 +338,7 @@ class Sheet:
     path: str  # in the site
     pref: str
     number: int  # 1 is the sheet holding the most municipalities
-    keys: tuple[str, ...]  # N03_007 of its municipalities, in code order
+    count: int  # municipalities on it
     width: int
     height: int
     box: tuple[float, float, float, float]  # projected; the frame it is drawn in
@@ -370,6 +370,7 @@ class Locators:
     sheets: dict[str, list[Sheet]]  # by prefecture name, main sheet first
     places: dict[str, Place]  # by N03_007
     prefecture_ids: dict[str, str]  # prefecture name → id in the overview
+    members: dict[str, tuple[str, ...]]  # a sheet's path → the N03_007 of its municipalities, in code order
 
 
 @dataclass(frozen=True)
@@ -477,7 +478,7 @@ class Atlas:
         overview_frame, _ = self.country("prefecture", OVERVIEW_SIZE)
         overview = Overview("maps/locator/japan.svg", overview_frame.width, overview_frame.height)
         ids = {name: f"c{code}" for name, code in prefecture_codes.items()}
-        result = Locators(overview, {}, {}, ids)
+        result = Locators(overview, {}, {}, ids, {})
         by_pref: dict[str, list[Feature]] = {}
         for feature in municipalities.features:
             if feature.key in names:
@@ -509,12 +510,13 @@ class Atlas:
                 f"maps/locator/{pref_code}-{number}.svg",
                 pref,
                 number,
-                tuple(f.key for f in members),
+                len(members),
                 frame.width,
                 frame.height,
                 box,
             )
             sheets.append(sheet)
+            result.members[sheet.path] = tuple(f.key for f in members)
             for feature in members:
                 cx, cy = (feature.box[0] + feature.box[2]) / 2, (feature.box[1] + feature.box[3]) / 2
                 result.places[feature.key] = Place(
@@ -532,13 +534,15 @@ class Atlas:
         topology = self.topologies["municipality"]
         for sheets in layout.sheets.values():
             for sheet in sheets:
-                files[sheet.path] = self._sheet_svg(topology, sheet, names)
+                files[sheet.path] = self._sheet_svg(topology, sheet, layout.members[sheet.path], names)
         return files
 
-    def _sheet_svg(self, topology: Topology, sheet: Sheet, names: Mapping[str, tuple[str, str]]) -> str:
+    def _sheet_svg(
+        self, topology: Topology, sheet: Sheet, keys: tuple[str, ...], names: Mapping[str, tuple[str, str]]
+    ) -> str:
         frame = Frame(topology, sheet.box, SHEET_SIZE)
         groups = []
-        for key in sheet.keys:
+        for key in keys:
             feature = topology.by_key[key]
             code, name = names[key]
             fx0, fy0 = frame.pixel(feature.box[0], feature.box[1])
@@ -547,7 +551,7 @@ class Atlas:
             if max(fx1 - fx0, fy1 - fy0) < SMALL_FEATURE_PX:
                 ring = f'<circle class="r" cx="{(fx0 + fx1) / 2:.1f}" cy="{(fy0 + fy1) / 2:.1f}" r="10"/>'
             groups.append(f'<g id="c{code}" data-n="{escape(name)}"><path d="{frame.outline(feature)}"/>{ring}</g>')
-        title = f"{sheet.pref}の市区町村（{len(sheet.keys)}団体）"
+        title = f"{sheet.pref}の市区町村（{sheet.count}団体）"
         return (
             _svg_head(frame.width, frame.height, title, title)
             + "<style>g path{fill:"
