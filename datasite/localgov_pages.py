@@ -276,14 +276,20 @@ def _government_page(
 
 def _peer_cards(peers: list[Peer], columns: list[tuple[Linked, View]]) -> list[dict[str, Any]]:
     """Each peer with its figures side by side: population, 財政力指数, and its value in every linked table."""
+    links: list[Linked] = []
+    for link, _ in columns:
+        if link not in links:
+            links.append(link)
     cards = []
     for peer in peers:
         g = peer.government
-        cells = [
-            ((link.resource.title + (f"（{view.label}）" if view.label else "")), _value_text(link, view, g.code))
-            for link, view in columns
-        ]
-        cards.append({"gov": g, "distance": peer.distance, "cells": cells})
+        tables = []
+        for link in links:
+            values = [(view.label, _value_text(link, view, g.code)) for linked, view in columns if linked is link]
+            # A government a table has no row for reads as one line, not one per view.
+            unlisted = link.kind != "number" and all(value == link.unlisted for _, value in values)
+            tables.append({"title": link.resource.title, "values": values, "none": link.unlisted if unlisted else ""})
+        cards.append({"gov": g, "distance": peer.distance, "tables": tables})
     return cards
 
 

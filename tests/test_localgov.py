@@ -98,7 +98,7 @@ def government_links(site: Path, path: str, section: str) -> list[str]:
 
 def named_peers(page: str) -> list[str]:
     """The codes of the peers a government page names, in order."""
-    section = page.split('<h2 id="peers">', 1)[1].split("</ul>", 1)[0]
+    section = page.split('<h2 id="peers">', 1)[1].split('<details class="lg-rule">', 1)[0]
     return re.findall(r'<p class="lg-card-name"><a href="\.\./local-governments/(\d{6})\.html">', section)
 
 
@@ -745,9 +745,12 @@ def test_dropin_produces_maps_peer_comparisons_and_status_columns(dropin_site: P
     assert "済 1・予定あり 1・未 2・データなし 21（25団体）" in peers
     # the peers' statuses side by side on the cards
     funabashi = text_of(dropin_site, "local-governments/122041.html")
-    cards = funabashi.split('<h2 id="peers">', 1)[1].split("</ul>", 1)[0]
-    assert "<dt>【テスト用の架空データ】市区町村の取組状況（自己点検）（項目：中核機関の整備）</dt><dd>済</dd>" in cards
-    assert "<dd>データなし</dd>" in cards
+    cards = funabashi.split('<h2 id="peers">', 1)[1].split('<details class="lg-rule">', 1)[0]
+    own_card = cards.split("</dl>", 1)[0]  # 船橋市's own card: every item it answered, one line each
+    assert "<dt>【テスト用の架空データ】市区町村の取組状況（自己点検）</dt>" in own_card
+    assert "<li>項目：中核機関の整備：<strong>済</strong></li>" in own_card
+    assert "<li>項目：重層的支援体制整備事業の実施：<strong>済</strong></li>" in own_card
+    assert "<dd>データなし</dd>" in cards  # a peer without answers: one line
     group = text_of(dropin_site, "local-governments/groups/population-lt-10k.html")
     assert "【テスト用の架空データ】市区町村の取組状況（自己点検）（項目：中核機関の整備）</th>" in group
     views = sorted({r["programme"] for r in status})
