@@ -11,11 +11,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
-from datasite import cli
+from datasite import cli, config
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 GOLDEN_DATA = FIXTURES / "golden" / "datapackages"
+GOLDEN_CONFIG = FIXTURES / "golden" / "site.toml"
+SAMPLE = GOLDEN_DATA / "sample-consultations"  # the golden fixture's package with charts, on its own
+MINIMAL_CONFIG = FIXTURES / "minimal-site.toml"  # the configuration of the sites tests build in temporary folders
+REAL_CONFIG = ROOT / "site.toml"
 CHROMIUM = "/usr/bin/chromium"  # Debian's Chromium: the tests never download a browser
 ARGS = [
     "--no-sandbox",
@@ -69,6 +73,33 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     cache = tmp_path_factory.mktemp("cache")
     assert cli.main(["--data", str(ROOT / "datapackages"), "--out", str(out), "--strict", "--cache", str(cache)]) == 0
     return out
+
+
+@functools.cache
+def site_config(path: Path = REAL_CONFIG) -> config.SiteConfig:
+    """A site configuration, parsed (the real site's by default); it must have no problem."""
+    parsed, problems = config.parse(path.read_text(encoding="utf-8"), str(path))
+    assert parsed is not None and problems == [], problems
+    return parsed
+
+
+def config_beside(data: Path, source: Path = MINIMAL_CONFIG, logic_model: str = "") -> Path:
+    """Put a site configuration where a build of the data folder ``data`` looks for it (site.toml beside it);
+    with ``logic_model``, its first goal's logic model is that package (reviewed for fiscal year 2025)."""
+    target = data.parent / "site.toml"
+    text = source.read_text(encoding="utf-8")
+    if logic_model:
+        statement = next(line for line in text.split("\n") if line.startswith("statement = "))
+        text = text.replace(statement, f'{statement}\nlogic_model = "{logic_model}"\nfiscal_year = 2025', 1)
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def copy_golden(destination: Path) -> Path:
+    """A copy of the whole golden fixture (its data, content and configuration) in ``destination``; returns its
+    data folder."""
+    shutil.copytree(GOLDEN_DATA.parent, destination, ignore=shutil.ignore_patterns("expected"))
+    return destination / "datapackages"
 
 
 def copy_case(case: Path, destination: Path) -> Path:
