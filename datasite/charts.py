@@ -54,10 +54,11 @@ class ProgressChart:
     actual: float
     target_label: str
     target: float
+    folder: str = "indicators"  # under charts/: each goal's indicators have their own on a site of several goals
 
     @property
     def path(self) -> str:
-        return f"charts/indicators/{self.indicator}-progress"
+        return f"charts/{self.folder}/{self.indicator}-progress"
 
 
 @dataclass(frozen=True)

@@ -74,8 +74,8 @@ class Document:
 @dataclass(frozen=True)
 class Goal:
     slug: str
-    number: str  # as printed: Ⅶ-1-3
-    title: str  # 施策目標Ⅶ-1-3
+    number: str  # as the document prints it (Ⅰ-2-3)
+    title: str  # 施策目標Ⅰ-2-3
     title_en: str
     statement: str  # the goal's own sentence
     source: Document
@@ -249,14 +249,15 @@ def parse(text: str, source: str = FILE_NAME) -> tuple[SiteConfig | None, list[P
     lines = locate(text)
     read = _Reader(source, lines)
     top = read.table(data, "", ("site", "navigation", "roles", "goals", "areas"))
-    site = read.table(
-        top.get("site", {}), "site", ("name", "name_en", "publisher", "description", "language", "notice")
-    )
-    if "site" not in top:
+    site_fields = ("name", "name_en", "publisher", "description", "language", "notice")
+    if "site" in top:
+        site = read.table(top["site"], "site", site_fields)
+        name = read.text(site, "site", "name")
+        publisher = read.text(site, "site", "publisher")
+        description = read.text(site, "site", "description")
+    else:  # said once, not field by field
         read.add("site", "required: a [site] table with name, publisher and description")
-    name = read.text(site, "site", "name")
-    publisher = read.text(site, "site", "publisher")
-    description = read.text(site, "site", "description")
+        site, name, publisher, description = {}, "", "", ""
     name_en = read.text(site, "site", "name_en", required=False)
     notice = read.text(site, "site", "notice", required=False)
     language = read.text(site, "site", "language", required=False) or "ja"

@@ -173,6 +173,11 @@ class LogicModel:
     goal_standings: dict[str, Standing] = field(default_factory=dict)
     goal: Goal | None = None  # the policy goal of the site configuration it is the model of
 
+    @property
+    def progress_folder(self) -> str:
+        """Where the indicators' progress charts are, under charts/ (one folder per goal on a site of several)."""
+        return f"indicators/{self.goal.slug}" if self.goal is not None and self.goal.path else "indicators"
+
     def measure(self, measure_id: str) -> Measure:
         return next(m for m in self.measures if m.id == measure_id)
 

@@ -106,7 +106,7 @@ def check(
                 and SAFE_ID.fullmatch(indicator.id)
             ):
                 owner = _row_owner(valid, logic.package.name, "indicators", indicator.id)
-                own(f"charts/indicators/{indicator.id}-progress.*", owner)
+                own(f"charts/{logic.progress_folder}/{indicator.id}-progress.*", owner)
     for page in content.pages:
         owner = Owner(page.source, None, None, page.source)
         if page.kind == "page" and page.slug == "home":

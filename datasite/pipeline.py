@@ -243,6 +243,7 @@ def _progress_charts(logic_model: logic.LogicModel) -> list[charts.ProgressChart
                 indicator.baseline_value,
                 target,
                 indicator.target_value,
+                logic_model.progress_folder,
             )
         )
     return progress

@@ -442,7 +442,7 @@ def _download_descriptor(package: Package) -> bytes:
 
 
 def cited(document: Document, words: Strings) -> str:
-    """A source document as a citation names it: 厚生労働省「…」."""
+    """A source document as a citation names it (its publisher, then its title in brackets)."""
     return words("cited_document", publisher=document.publisher, title=document.title)
 
 

@@ -69,7 +69,7 @@ _UNIT = re.compile(r"[(\[](?P<unit>[^()\[\]]+)[)\]]$")
 HINTS = {
     "licenses": '利用条件 / licence, e.g. {"name": "CC-BY-4.0", "title": "...", "path": "https://..."}',
     "sources": '出典 / source, e.g. {"title": "資料名", "slide": "p.3 見出し"}',
-    "topics": 'トピック / topics, e.g. ["ひきこもり支援"]',
+    "topics": 'トピック / topics, e.g. ["相談支援"]',
     "unit": "単位 / unit as printed: 件, 人, %, 千円, 市町村 …",
 }
 

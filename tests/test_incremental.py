@@ -57,6 +57,7 @@ def test_no_change_rebuild_is_skipped_but_a_changed_site_is_rebuilt(
     assert tree_digest(site) == before
 
 
+@pytest.mark.slow
 def test_an_edit_of_the_site_configuration_rebuilds_every_page_it_shows(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -715,6 +715,7 @@ def test_dropin_follows_the_published_template() -> None:
     assert len({row["code"] for row in dropin_rows()}) >= 5  # several governments
 
 
+@pytest.mark.slow
 def test_the_template_builds_once_it_holds_a_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The published template as it is downloaded: refused while its CSV holds only the header (one line saying
     so), built as soon as one answer is in."""
