@@ -47,6 +47,8 @@ def warm_up() -> None:
     """Import altair, start vl-convert's JavaScript engine and draw one small chart with Japanese text
     (together about 1 s, once per process, while the main process validates), so that the first real
     chart is drawn at full speed."""
+    import altair  # noqa: F401  (the specs are built with it: imported now, not by the first chart)
+
     from . import charts
 
     spec = {
