@@ -11,19 +11,21 @@ Each declared chart has a wide and a narrow layout (see "the specs" below); only
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, ParamSpec
 
+from . import chart_worker
 from .cache import Cache, code_fingerprint, digest
 from .chart_worker import ChartJob, ChartResult, ImageRenderer, Pending, run_job
 from .integrity import Row
-from .model import Chart, Field, Resource, SeriesBreak, Site
+from .model import Chart, Field, Package, Resource, SeriesBreak, Site
 from .typeset import display_value, text_width, unify_years, wrap, year_label
 
 P = ParamSpec("P")
-FONT = "Hiragino Sans, Hiragino Kaku Gothic ProN, Meiryo, Yu Gothic, IPAexGothic, Noto Sans CJK JP, sans-serif"
+FONT = chart_worker.FONT
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"  # altair's SCHEMA_URL (tests/test_charts.py checks)
@@ -31,11 +33,13 @@ SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"  # altair's SCHEM
 
 @dataclass(frozen=True)
 class RenderedChart:
-    """A declared chart as pages refer to it. Its files (spec, SVG, PNG) are made by ChartFiles."""
+    """A declared chart as pages refer to it. Its files (spec, SVG, PNG) are made by ChartFiles; its page and its
+    embeddable view (``page``, ``embed``) are rendered with the other pages."""
 
     package: str
     resource: str
     chart: Chart
+    embed_height: int = 480  # px an embedding frame should take: the wide image with its credit lines, estimated
 
     @property
     def slug(self) -> str:
@@ -45,6 +49,20 @@ class RenderedChart:
     def narrow_slug(self) -> str:
         """The narrow layout's files: ``<slug>.narrow.svg`` and ``.narrow.vl.json`` (no slug has a dot)."""
         return self.slug + NARROW.suffix
+
+    @property
+    def folder(self) -> str:
+        return f"charts/{self.package}/"
+
+    @property
+    def page(self) -> str:
+        """The chart's own page, from the site's top: its stable address."""
+        return f"{self.folder}{self.slug}.html"
+
+    @property
+    def embed(self) -> str:
+        """The chart alone, with its source and licence, for other sites' frames."""
+        return f"{self.folder}{self.slug}.embed.html"
 
 
 @dataclass(frozen=True)
@@ -58,6 +76,7 @@ class ProgressChart:
     actual: float
     target_label: str
     target: float
+    credits: tuple[str, ...] = ()  # what the image says of its source and licence (credit_lines)
 
     @property
     def path(self) -> str:
@@ -73,6 +92,7 @@ class _Planned:
     spec_key: str
     spec_cached: bool
     drawn: bool  # the images are new: the cache gets them
+    footer: tuple[str, ...]  # the credit lines drawn under the chart
     result: Pending[ChartResult]
 
 
@@ -100,7 +120,7 @@ class ChartFiles:
             if not item.spec_cached:
                 self._cache.put("specs", item.spec_key, text.encode("utf-8"))
             if item.drawn:
-                key = _images_key(text)
+                key = _images_key(text, item.footer)
                 self._cache.put("charts", key + ".svg", svg.encode("utf-8"))
                 self._cache.put("charts", key + ".png", png)
             title, description = unify_years(item.title), unify_years(item.description)
@@ -112,18 +132,36 @@ class ChartFiles:
 
 
 def start_charts(
-    site: Site, progress: list[ProgressChart], cache: Cache, renderer: ImageRenderer
+    site: Site,
+    progress: list[ProgressChart],
+    cache: Cache,
+    renderer: ImageRenderer,
+    site_name: str,
+    base_url: str | None = None,
 ) -> tuple[list[RenderedChart], ChartFiles]:
-    """Every declared chart, for the pages, and its files, from the cache or started in the workers."""
+    """Every declared chart, for the pages, and its files, from the cache or started in the workers. Each image
+    carries its credits (source, reference date, unit, licence, the caveat that matters most, the site's name and,
+    when the published address is known, the chart page's address): an image copied alone keeps them."""
     refs: list[RenderedChart] = []
     planned: list[_Planned] = []
+    packages = {package.name: package for package in site.packages}
     for resource in site.resources:
         for chart in resource.charts:
             ref = RenderedChart(resource.package, resource.name, chart)
-            refs.append(ref)
+            address = base_url + ref.page if base_url else ""
+            credits = credit_lines(packages[resource.package], resource, chart, site_name, address)
+            footers = {name: footer_lines(credits, layout) for name, layout in LAYOUTS.items()}
+            refs.append(replace(ref, embed_height=embed_height(resource, chart, len(footers[WIDE.name]))))
             for layout in LAYOUTS.values():
-                path = f"charts/{ref.package}/{ref.slug}{layout.suffix}"
-                job = ChartJob(None, "chart_spec", (resource, chart, layout.name), with_png=layout is WIDE, label=path)
+                path = f"{ref.folder}{ref.slug}{layout.suffix}"
+                job = ChartJob(
+                    None,
+                    "chart_spec",
+                    (resource, chart, layout.name),
+                    with_png=layout is WIDE,
+                    label=path,
+                    footer=footers[layout.name],
+                )
                 key = digest(
                     "chart-spec",
                     code_fingerprint(),
@@ -138,7 +176,8 @@ def start_charts(
                 planned.append(_plan(path, chart.title, text, key, job, cache, renderer))
     for item in progress:
         arguments = (item.title, item.unit, item.actual_label, item.actual, item.target_label, item.target)
-        job = ChartJob(None, "progress_spec", arguments, with_png=False, label=item.path)
+        footer = footer_lines(item.credits, NARROW)
+        job = ChartJob(None, "progress_spec", arguments, with_png=False, label=item.path, footer=footer)
         key = digest("progress-spec", code_fingerprint(), repr(arguments))
         description = f"{item.actual_label}と{item.target_label}"
         planned.append(_plan(item.path, item.title, description, key, job, cache, renderer))
@@ -149,21 +188,97 @@ def _plan(
     path: str, title: str, description: str, spec_key: str, job: ChartJob, cache: Cache, renderer: ImageRenderer
 ) -> _Planned:
     def planned(spec_cached: bool, drawn: bool, result: Pending[ChartResult]) -> _Planned:
-        return _Planned(path, title, description, job.with_png, spec_key, spec_cached, drawn, result)
+        return _Planned(path, title, description, job.with_png, spec_key, spec_cached, drawn, job.footer, result)
 
     spec = cache.get("specs", spec_key)
     if spec is None:  # the worker builds the spec too (altair is slow to import and to build specs)
         return planned(False, True, renderer.submit(run_job, job))
     text = spec.decode("utf-8")
-    images_key = _images_key(text)
+    images_key = _images_key(text, job.footer)
     svg, png = cache.get("charts", images_key + ".svg"), cache.get("charts", images_key + ".png")
     if svg is not None and png is not None:
         return planned(True, False, _Ready((text, svg.decode("utf-8"), png)))
-    return planned(True, True, renderer.submit(run_job, ChartJob(text, job.builder, (), job.with_png, job.label)))
+    return planned(True, True, renderer.submit(run_job, replace(job, spec_text=text, arguments=())))
 
 
-def _images_key(spec_text: str) -> str:
-    return digest("chart-images", code_fingerprint(), spec_text)
+def _images_key(spec_text: str, footer: tuple[str, ...]) -> str:
+    return digest("chart-images", code_fingerprint(), spec_text, *footer)
+
+
+# --- the credits drawn into every image -------------------------------------------------------------------------
+#
+# An image saved from the site (or its PNG, printed) must say where its figures come from without the page around
+# it: under the chart, in 12 px text, its source with the slide and reference date, the original survey, the unit,
+# the licence, a contradiction the source holds (a series break is drawn in the chart itself, as a dashed rule and
+# in the subtitle), and the site's name with the chart page's address when it is known.
+
+SOURCE_WORD = "出典"
+SURVEY_WORD = "原資料"
+DATE_WORD = "時点"
+UNIT_WORD = "単位"
+LICENCE_WORD = "ライセンス"
+DISCREPANCY_WORD = "資料内の不一致"
+MORE_DISCREPANCIES = "ほか{count}件（グラフのページを参照）"
+CREDIT_LINE_PX = chart_worker.FOOTER_LINE_PX
+CREDIT_TOP_PX = chart_worker.FOOTER_TOP_PX
+
+
+def credit_lines(
+    package: Package, resource: Resource | None, chart: Chart | None, site_name: str, address: str = ""
+) -> tuple[str, ...]:
+    """The paragraphs an image carries about itself (footer_lines wraps them for a layout)."""
+    paragraphs: list[str] = []
+    for source in (resource.sources if resource is not None else ()) or package.sources:
+        text = f"{SOURCE_WORD}：{source.title}" + (f"（{source.slide}）" if source.slide else "")
+        if source.survey:
+            text += f"／{SURVEY_WORD}：{source.survey}"
+        if source.reference_date:
+            text += f"／{DATE_WORD}：{unify_years(source.reference_date)}"
+        paragraphs.append(text)
+    facts: list[str] = []
+    if resource is not None and chart is not None:
+        unit = resource.field(chart.y).unit
+        if unit:
+            facts.append(f"{UNIT_WORD}：{unit}")
+    licences = "、".join(licence.name or licence.title for licence in package.licenses)
+    if licences:
+        facts.append(f"{LICENCE_WORD}：{licences}")
+    if facts:
+        paragraphs.append("　".join(facts))
+    contradicted = resource.findings if resource is not None else ()
+    if contradicted:
+        more = MORE_DISCREPANCIES.format(count=len(contradicted) - 1) if len(contradicted) > 1 else ""
+        paragraphs.append(f"{DISCREPANCY_WORD}：{unify_years(contradicted[0].note)}{more}")
+    paragraphs.append(site_name)
+    if address:
+        paragraphs.append(address)
+    return tuple(paragraphs)
+
+
+def footer_lines(paragraphs: tuple[str, ...], layout: Layout) -> tuple[str, ...]:
+    """The credit paragraphs wrapped to the width of ``layout`` (an address is never broken)."""
+    lines: list[str] = []
+    for paragraph in paragraphs:
+        is_address = paragraph.startswith(("https://", "http://"))
+        width = layout.width - 10
+        lines += _wrap_address(paragraph, width) if is_address else wrap(paragraph, width, LABEL_PX)
+    return tuple(lines)
+
+
+def _wrap_address(address: str, max_px: float) -> list[str]:
+    """An address broken only after a "/" (or, for a part longer than a line, anywhere), so that it can be read
+    and typed back."""
+    lines = [""]
+    for part in re.findall(r"[^/]*/?", address):
+        if lines[-1] and text_width(lines[-1] + part, LABEL_PX) > max_px:
+            lines.append("")
+        while text_width(part, LABEL_PX) > max_px:
+            fits = int(max_px // text_width("a", LABEL_PX))
+            lines[-1] += part[:fits]
+            part = part[fits:]
+            lines.append("")
+        lines[-1] += part
+    return [line for line in lines if line]
 
 
 # --- the specs ------------------------------------------------------------------------------------------------------
@@ -288,32 +403,89 @@ def _categories(field: Field, rows: list[Row]) -> _Categories:
     return _Categories(labels, order, title, temporal or field.name.endswith(("_year", "_date")))
 
 
-@_built_with_altair
-def chart_spec(resource: Resource, chart: Chart, layout_name: str = "wide") -> dict[str, Any]:
-    """The Vega-Lite spec of a declared chart in one layout (``wide`` or ``narrow``), built with altair."""
-    import altair as alt
+@dataclass(frozen=True)
+class _Plan:
+    """How a chart is laid out in one layout: its categories, their labels as drawn, which way the bars run."""
 
-    layout = LAYOUTS[layout_name]
+    layout: Layout
+    rows: list[Row]
+    x: _Categories
+    color: _Categories | None
+    horizontal: bool
+    fits_flat: bool  # the category labels fit side by side, level
+    widest: float  # px of the widest category label
+    plot_width: int
+    axis_of: dict[str, str]  # a category's label as the axis draws it (wrapped with "\n")
+    legend_of: dict[str, str]  # a colour's label as the legend draws it
+    legend_columns: int
+    height: int  # of the plot
+
+
+def _plan_layout(resource: Resource, chart: Chart, layout: Layout) -> _Plan:
     rows = charted_rows(resource, chart)
     x = _categories(resource.field(chart.x), rows)
     color_field = resource.field(chart.color) if chart.color else None
     color = _categories(color_field, rows) if color_field else None
-    y_field = resource.field(chart.y)
-    y_title = value_title(y_field)
-    y_format = ",d" if y_field.type == "integer" else ",~f"
-
     # Bars whose labels do not fit side by side are turned (horizontal), except over time, where the labels
     # (years, never broken) lean instead.
     plot_width = layout.width - 80  # the value axis's labels and title take about 80 px
     widest = max((text_width(label, LABEL_PX) for label in x.order), default=0)
     fits_flat = len(x.order) * (widest + 12) <= plot_width
     horizontal = chart.type == "horizontal-bar" or (chart.type != "line" and not x.temporal and not fits_flat)
-    line_like = chart.type == "line"
     # Wrapped labels ("\n") for the axis and legend; the full ones for tooltips.
     axis_of = {
         label: "\n".join(wrap(label, layout.side_labels, LABEL_PX)) if horizontal else label for label in x.order
     }
     legend_of = {label: "\n".join(wrap(label, layout.width - 72, LABEL_PX)) for label in (color.order if color else [])}
+    columns = max(1, min(len(color.order), int((layout.width - 10) // (_widest(color.order) + 60)))) if color else 0
+    if horizontal:
+        bars = len(color.order) if color and chart.type in {"grouped-bar", "horizontal-bar"} else 1
+        lines = max((axis_of[label].count("\n") + 1 for label in x.order), default=1)
+        # A fixed height rather than a step: Vega-Lite warns about "fit" with a step size (a console warning).
+        height = len(x.order) * max(bars * 18 + 8, lines * LINE_PX + 8)
+    else:
+        height = layout.height
+    return _Plan(layout, rows, x, color, horizontal, fits_flat, widest, plot_width, axis_of, legend_of, columns, height)
+
+
+def embed_height(resource: Resource, chart: Chart, footer_lines: int) -> int:
+    """The height, in px, of a frame that shows the wide image and the embed's line of source and licence: an
+    estimate from the layout (the images are drawn while the pages that print it render). The embedded page fits
+    the image into whatever frame it gets, so an estimate a little off costs only some white space."""
+    plan = _plan_layout(resource, chart, WIDE)
+    title = len(wrap(unify_years(chart.title), WIDE.width, TITLE_PX)) * 19 + 10
+    subtitle = sum(len(wrap(f"{BREAK_RULE}：{unify_years(b.note)}", WIDE.width, LABEL_PX)) for b in chart.breaks)
+    below = 24 if plan.horizontal else 24 + LINE_PX  # the value axis, or the category axis and its title
+    if not plan.horizontal and not plan.fits_flat:
+        below += round(plan.widest * (0.71 if len(plan.x.order) <= 8 else 1.0))
+    legend = 0
+    if plan.color is not None:
+        rows = -(-len(plan.color.order) // max(1, plan.legend_columns))
+        legend = 28 + rows * 18
+    if any(row.get("reconstructed") is True for row in plan.rows):
+        legend += 60
+    image = 10 + title + subtitle * LINE_PX + plan.height + below + legend
+    image += CREDIT_TOP_PX + footer_lines * CREDIT_LINE_PX
+    return image + EMBED_CAPTION_PX
+
+
+EMBED_CAPTION_PX = 56  # the embedded page's line of source, licence and link, and its margins
+
+
+@_built_with_altair
+def chart_spec(resource: Resource, chart: Chart, layout_name: str = "wide") -> dict[str, Any]:
+    """The Vega-Lite spec of a declared chart in one layout (``wide`` or ``narrow``), built with altair."""
+    import altair as alt
+
+    layout = LAYOUTS[layout_name]
+    plan = _plan_layout(resource, chart, layout)
+    rows, x, color, horizontal = plan.rows, plan.x, plan.color, plan.horizontal
+    plot_width, axis_of, legend_of = plan.plot_width, plan.axis_of, plan.legend_of
+    color_field = resource.field(chart.color) if chart.color else None
+    y_field = resource.field(chart.y)
+    y_title = value_title(y_field)
+    y_format = ",d" if y_field.type == "integer" else ",~f"
+    line_like = chart.type == "line"
     reconstructed = any(row.get("reconstructed") is True for row in rows)
 
     data: list[dict[str, Any]] = []
@@ -335,13 +507,13 @@ def chart_spec(resource: Resource, chart: Chart, layout_name: str = "wide") -> d
     category_channel, value_channel = ("y", "x") if horizontal else ("x", "y")
     category_axis: dict[str, Any] = {"labelLimit": layout.width, "titleLimit": layout.width}
     padding_left = 0.0
-    if not horizontal and fits_flat:
+    if not horizontal and plan.fits_flat:
         category_axis["labelAngle"] = 0
     elif not horizontal:
         category_axis["labelAngle"] = -45 if len(x.order) <= 8 else -90
         if len(x.order) <= 8:
             # The first label leans left past the value axis (about 70 px): room for it, or Vega would clip it.
-            padding_left = max(0.0, widest * 0.71 - plot_width / len(x.order) / 2 - 70)
+            padding_left = max(0.0, plan.widest * 0.71 - plot_width / len(x.order) / 2 - 70)
     # Bands touch (no padding): the bars take part of their band (BAR_BAND), so that a band's edge, where a
     # series break is drawn, falls midway between two bars or two points.
     band: dict[str, Any] = {"type": "band", "paddingInner": 0, "paddingOuter": 0} if line_like else {"paddingInner": 0}
@@ -363,7 +535,7 @@ def chart_spec(resource: Resource, chart: Chart, layout_name: str = "wide") -> d
     }
     tooltip = [alt.Tooltip(field="x_label", type="nominal", title=x.title)]
     if color and color_field:
-        columns = max(1, min(len(color.order), int((layout.width - 10) // (_widest(color.order) + 60))))
+        columns = plan.legend_columns
         legend_domain = [legend_of[label] for label in color.order]
         encoding["color"] = alt.Color(
             field="color",
@@ -396,14 +568,7 @@ def chart_spec(resource: Resource, chart: Chart, layout_name: str = "wide") -> d
         layers += _break_layers(item, before, category_channel, horizontal, layout)
         subtitle += wrap(f"{BREAK_RULE}：{unify_years(item.note)}", layout.width, LABEL_PX)
 
-    if horizontal:
-        bars = len(color.order) if color and f"{category_channel}Offset" in encoding else 1
-        lines = max((axis_of[label].count("\n") + 1 for label in x.order), default=1)
-        # A fixed height rather than a step: Vega-Lite warns about "fit" with a step size (a console warning).
-        height = len(x.order) * max(bars * 18 + 8, lines * LINE_PX + 8)
-    else:
-        height = layout.height
-    size: dict[str, Any] = {"width": layout.width, "height": height, "description": chart.description}
+    size: dict[str, Any] = {"width": layout.width, "height": plan.height, "description": chart.description}
     if padding_left:
         size["padding"] = {"left": round(padding_left) + 5, "top": 5, "right": 5, "bottom": 5}
     title = wrap(unify_years(chart.title), layout.width, TITLE_PX)
