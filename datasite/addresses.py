@@ -139,6 +139,12 @@ def check(declared: Declared, outputs: Iterable[str]) -> tuple[Checked, list[Pro
         elif redirect.to not in published:
             message = f"{redirect.to} is not published by this build: a redirect must lead to a published address"
             problems.append(Problem(shown, redirect.line, "to", message))
+        elif not redirect.address.endswith(".html") and _extension(redirect.to) != _extension(redirect.address):
+            message = (
+                f"{redirect.address} is a file, not a page: it can lead only to a file of its kind "
+                f"({_extension(redirect.address) or 'no extension'}), whose bytes are published in its place"
+            )
+            problems.append(Problem(shown, redirect.line, "to", message))
         else:
             explicit[redirect.address] = redirect
 
@@ -188,6 +194,10 @@ def _counterpart(member: str, target: str, published: set[str]) -> str | None:
     if member.endswith(".html") and target.endswith(".html"):
         return target
     return None
+
+
+def _extension(path: str) -> str:
+    return posixpath.splitext(path)[1]
 
 
 def relative(address: str, to: str) -> str:
