@@ -31,6 +31,12 @@ test: $(BIN)/.test-installed
 		|| npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/python -m pytest
 
+# The fast lane of the edit-test loop: lint, types and every test that needs neither the real site nor a browser.
+unit: $(BIN)/.test-installed
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q -n 2 -m "not slow and not browser"
+
 serve: $(BIN)/.core-installed
 	@scripts/system-deps.sh fonts
 	$(BIN)/python build.py serve

@@ -12,8 +12,9 @@ Everything here is derived from data packages:
   a peer comparison and a line on each government's page. The key may carry two optional hints:
   ``"measure"`` (the field to show) and ``"presence": {"listed": ..., "unlisted": ...}`` (labels for a table
   that lists every government it concerns, so that a government without a row is a fact, not a gap).
-- National and band benchmarks (e.g. 55.0 % beside 68.2 %) are read from the guardianship package, never
-  retyped.
+- The source's figures that apply to a government (national shares, a population band's shares, counts of
+  prefectures) are declared in ``ref-peer-groups/source-figures`` by the dataset row they come from, and read
+  from that row: never retyped.
 
 This module derives all of it from the packages (``gather``); the pieces are defined in ``localgov_model``,
 compared among peers in ``localgov_compare`` and written as pages by ``localgov_pages``.
@@ -29,7 +30,6 @@ from .charts import PALETTE
 from .localgov_model import (
     NO_DATA,
     Band,
-    Benchmark,
     Government,
     Group,
     Grouping,
@@ -37,6 +37,7 @@ from .localgov_model import (
     Linked,
     LocalGov,
     Measure,
+    SourceFigure,
     View,
 )
 from .model import Package, Resource, Site, fiscal_year_label
@@ -45,11 +46,7 @@ REF = "ref-local-governments"
 PEERS = "ref-peer-groups"
 POPULATION = ("ref-population-2020", "population", "population")
 FISCAL = ("ref-fiscal-strength-2021", "fiscal-strength", "fiscal_strength_index")
-# Where the document's benchmarks are: national shares, and shares for a population band named by the
-# band table's ``document_label``.
-BENCHMARK_PACKAGE = "guardianship-core-agencies-plans"
-NATIONAL = ("status-2024", "status", ("整備済", "策定済"))
-BY_BAND = ("small-municipalities-2024", "population_group")
+SOURCE_FIGURES = "source-figures"  # in ref-peer-groups: which figures of the source apply to which governments
 
 TYPE_SLUGS = {
     "都道府県": "prefecture",
@@ -61,7 +58,7 @@ TYPE_SLUGS = {
 }
 LISTED_DEFAULT = "掲載あり"
 SKIPPED_FIELDS = {"era_label", "reconstructed", "note", "source", "url"}
-MAX_VIEWS = 8  # maps per linked table (one per combination of its other key fields)
+MAX_VIEWS = 12  # maps per linked table (one per combination of its other key fields): the self-assessment has 9 items
 
 
 def gather(site: Site) -> LocalGov | None:
@@ -102,12 +99,13 @@ def gather(site: Site) -> LocalGov | None:
     measures = [
         m
         for m in (
-            _measure("population", "人口（令和2年国勢調査 速報値）", "人", population, True, None),
-            _measure("fiscal", "財政力指数（令和3年度）", "", fiscal, False, 2),
+            _measure("population", "人口（令和2年国勢調査 速報値）", "人", population, True, None, POPULATION),
+            _measure("fiscal", "財政力指数（令和3年度）", "", fiscal, False, 2, FISCAL),
         )
         if m.values
     ]
     linked = [link for p in site.packages for r in p.resources if (link := _linked(p, r, ref, governments))]
+    figures, problems = _source_figures(packages, {g.slug for g in groups})
     return LocalGov(
         governments=governments,
         prefectures=prefectures,
@@ -117,7 +115,8 @@ def gather(site: Site) -> LocalGov | None:
         groups_of=groups_of,
         measures=measures,
         linked=linked,
-        benchmarks=_benchmarks(packages),
+        figures=figures,
+        problems=problems,
     )
 
 
@@ -230,11 +229,12 @@ def _measure(
     values: dict[str, Any],
     log: bool,
     decimals: int | None,
+    basis: tuple[str, str, str],
 ) -> Measure:
     numbers = {code: float(v) for code, v in values.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
     if log:
         numbers = {code: v for code, v in numbers.items() if v > 0}
-    return Measure(id_, title, unit, numbers, log, decimals)
+    return Measure(id_, title, unit, numbers, log, decimals, basis)
 
 
 def _linked(package: Package, resource: Resource, ref: Package, governments: dict[str, Government]) -> Linked | None:
@@ -348,34 +348,75 @@ def _names(value: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
-def _benchmarks(packages: dict[str, Package]) -> list[Benchmark]:
-    package = packages.get(BENCHMARK_PACKAGE)
-    national = _resource(package, NATIONAL[0])
-    if national is None:
-        return []
-    banded = _resource(package, BY_BAND[0])
-    out: list[Benchmark] = []
-    for row in national.rows:
-        if row.get(NATIONAL[1]) not in NATIONAL[2] or not isinstance(row.get("percent"), (int, float)):
+def _source_figures(packages: dict[str, Package], group_slugs: set[str]) -> tuple[list[SourceFigure], list[str]]:
+    """The figures declared in ref-peer-groups/source-figures, each read from its dataset row, and a line
+    for each declaration that cannot be read."""
+    table = _resource(packages.get(PEERS), SOURCE_FIGURES)
+    if table is None:
+        return [], []
+    figures: list[SourceFigure] = []
+    problems: list[str] = []
+    for number, row in enumerate(table.rows, start=2):
+        where = f"{PEERS}/{SOURCE_FIGURES} row {number} ({row.get('figure')})"
+        resource = _resource(packages.get(str(row["package"])), str(row["resource"]))
+        if resource is None:
+            problems.append(f"{where}: no table {row['package']}/{row['resource']}")
             continue
-        by_band = {
-            str(b[BY_BAND[1]]): float(b["percent"])
-            for b in (banded.rows if banded is not None else ())
-            if b.get("indicator") == row["indicator"] and isinstance(b.get("percent"), (int, float))
-        }
-        when = row.get("reference_date")
-        out.append(
-            Benchmark(
-                indicator=str(row["indicator"]),
-                national=float(row["percent"]),
-                national_label=str(row[NATIONAL[1]]),
-                when=_date_label(when) if isinstance(when, date) else str(when or ""),
-                by_band=by_band,
-                national_source=national,
-                band_source=banded,
+        conditions = dict(part.split("=", 1) for part in str(row["match"]).split(";") if "=" in part)
+        found = [r for r in resource.rows if all(_shown(r.get(k)) == v for k, v in conditions.items())]
+        names = {f.name for f in resource.fields}
+        wanted = [str(row["value_field"])] + ([str(row["count_field"])] if row.get("count_field") else [])
+        if len(found) != 1 or any(name not in names for name in (*wanted, *conditions)):
+            problems.append(f"{where}: the match must name existing fields and select exactly one row ({len(found)})")
+            continue
+        if row.get("group") and row["group"] not in group_slugs:
+            problems.append(f"{where}: no peer group {row['group']}")
+            continue
+        (source_row,) = found
+        value = source_row.get(str(row["value_field"]))
+        if value is None:
+            problems.append(f"{where}: the value is missing in the source row")
+            continue
+        count_field = str(row.get("count_field") or "")
+        count = source_row.get(count_field) if count_field else None
+        source = resource.sources[0] if resource.sources else None
+        figures.append(
+            SourceFigure(
+                id=str(row["figure"]),
+                item=str(row.get("item") or ""),
+                label=str(row["label"]),
+                applies_to=str(row["applies_to"]),
+                group=str(row.get("group") or ""),
+                value=_as_printed(value, resource.field(str(row["value_field"])).unit),
+                count="" if count is None else _as_printed(count, resource.field(count_field).unit),
+                when=_when(source_row, source.reference_date if source else ""),
+                when_from_row=_when(source_row, "") != "",
+                reconstructed=source_row.get("reconstructed") is True,
+                slide=source.slide if source else "",
+                resource=resource,
             )
         )
-    return out
+    return figures, problems
+
+
+def _as_printed(value: Any, unit: str | None) -> str:
+    """A value as the source prints it (55.0 stays 55.0), thousands separated, with its unit."""
+    text = f"{value:,}" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+    return text + (unit or "")
+
+
+def _shown(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date) else "" if value is None else str(value)
+
+
+def _when(row: dict[str, Any], reference_date: str) -> str:
+    """The row's date (時点) or fiscal year, else the reference date its table's source gives."""
+    for name, value in row.items():
+        if isinstance(value, date) and name.endswith("date"):
+            return _date_label(value) + "時点"
+    if isinstance(row.get("fiscal_year"), int):
+        return fiscal_year_label(row["fiscal_year"]) + ("（予定）" if row.get("status") == "予定" else "")
+    return reference_date
 
 
 def _date_label(value: date) -> str:

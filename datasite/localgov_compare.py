@@ -9,13 +9,26 @@ import math
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from markupsafe import Markup, escape
 
-from .localgov_model import NO_DATA, Government, Group, Level, Linked, LocalGov, View, format_number
+from .localgov_model import (
+    NO_DATA,
+    Government,
+    Group,
+    Level,
+    Linked,
+    LocalGov,
+    Measure,
+    SourceFigure,
+    View,
+    format_number,
+)
 
 EXTRA_FIELDS = ("source", "note", "url")  # shown beside a government's value when the table has them
+MAX_NAMED_WITHOUT = 5  # members without a value named on the page, when a comparison counts fewer than its group
+PEERS = 5  # nearest peers named on each page
 
 
 # --- small inline charts ---------------------------------------------------------------------------------------------
@@ -85,6 +98,8 @@ class Ranked:
     values: list[float]  # ascending
     median: float | None
     peers: str  # the strip's path
+    missing: int  # members without a value
+    missing_names: str  # the first MAX_NAMED_WITHOUT of them, as 「福島県双葉町」, joined by 「、」
 
 
 class Comparisons:
@@ -109,8 +124,14 @@ class Comparisons:
         key = (group.href, measure_id)
         if key not in self._ranked:
             chosen = sorted(values[c] for c in group.members if c in values)
+            missing = [self.data.governments[c] for c in group.members if c not in values]
+            names = "、".join(("" if g.is_prefecture else g.pref_name) + g.name for g in missing[:MAX_NAMED_WITHOUT])
             self._ranked[key] = Ranked(
-                chosen, statistics.median(chosen) if chosen else None, _strip_peers(chosen, scale)
+                chosen,
+                statistics.median(chosen) if chosen else None,
+                _strip_peers(chosen, scale),
+                len(missing),
+                names,
             )
         return self._ranked[key]
 
@@ -119,6 +140,37 @@ class Comparisons:
         if key not in self._counts:
             self._counts[key] = group_counts(group, link, link.views[index])
         return self._counts[key]
+
+
+class ComparisonRow(NamedTuple):
+    """One group's line of a comparison (a tuple: page-cache keys pickle it without field names)."""
+
+    group: Group
+    n: int  # governments with a value in the group
+    svg: Markup
+    rank: int | None = None
+    median: str = ""
+    missing: int = 0  # members without a value
+    missing_names: str = ""
+    more_missing: bool = False
+    counts: tuple[tuple[str, int], ...] = ()
+
+
+class ComparisonSection(NamedTuple):
+    title: str
+    kind: str  # "number" or "category"
+    own: str
+    rows: list[ComparisonRow]
+    axis: str
+    link: Linked | None
+
+
+class PublishedFigure(NamedTuple):
+    link: Linked
+    view: str
+    value: str
+    listed: bool
+    extras: list[tuple[str, str]]
 
 
 def _numeric_rows(
@@ -131,7 +183,7 @@ def _numeric_rows(
     decimals: int | None,
     values: dict[str, float],
     log: bool,
-) -> list[dict[str, Any]]:
+) -> list[ComparisonRow]:
     scale = comparisons.scale(measure_id, values, government.level, log)
     own = values.get(government.code)
     rows = []
@@ -144,13 +196,16 @@ def _numeric_rows(
         summary = f"{title}：{group.title}（{n}団体）の分布"
         summary += "。この団体の値はありません" if own is None else f"。この団体は{n}団体中{rank}位"
         rows.append(
-            {
-                "group": group,
-                "n": n,
-                "rank": rank,
-                "median": format_number(ranked.median, unit, decimals) if ranked.median is not None else "",
-                "svg": _strip_svg(ranked.peers, None if own is None else scale.x(own), summary),
-            }
+            ComparisonRow(
+                group=group,
+                n=n,
+                svg=_strip_svg(ranked.peers, None if own is None else scale.x(own), summary),
+                rank=rank,
+                median=format_number(ranked.median, unit, decimals) if ranked.median is not None else "",
+                missing=ranked.missing,
+                missing_names=ranked.missing_names,
+                more_missing=ranked.missing > MAX_NAMED_WITHOUT,
+            )
         )
     return rows
 
@@ -163,14 +218,15 @@ def _axis(comparisons: Comparisons, key: str, unit: str, decimals: int | None) -
     return f"分布の横軸：{span}（{'対数目盛' if scale.log else '等間隔'}。両端は全国の最小・最大）"
 
 
-def comparison_sections(data: LocalGov, comparisons: Comparisons, government: Government) -> list[dict[str, Any]]:
+def comparison_sections(data: LocalGov, comparisons: Comparisons, government: Government) -> list[ComparisonSection]:
     groups = data.groups_of[government.code]
-    out: list[dict[str, Any]] = []
+    out: list[ComparisonSection] = []
     for measure in data.measures:
+        # A measure is not ranked inside the groups made from it (population inside a population band).
         rows = _numeric_rows(
             comparisons,
             government,
-            groups,
+            [g for g in groups if g.grouping.basis != measure.basis],
             measure.id,
             measure.title,
             measure.unit,
@@ -181,14 +237,14 @@ def comparison_sections(data: LocalGov, comparisons: Comparisons, government: Go
         if rows:
             own = measure.values.get(government.code)
             out.append(
-                {
-                    "title": measure.title,
-                    "kind": "number",
-                    "own": NO_DATA if own is None else format_number(own, measure.unit, measure.decimals),
-                    "rows": rows,
-                    "axis": _axis(comparisons, f"{measure.id}:{government.level}", measure.unit, measure.decimals),
-                    "link": None,
-                }
+                ComparisonSection(
+                    measure.title,
+                    "number",
+                    NO_DATA if own is None else format_number(own, measure.unit, measure.decimals),
+                    rows,
+                    _axis(comparisons, f"{measure.id}:{government.level}", measure.unit, measure.decimals),
+                    None,
+                )
             )
     for link in data.linked:
         if link.level != government.level:
@@ -210,22 +266,22 @@ def comparison_sections(data: LocalGov, comparisons: Comparisons, government: Go
                     n = sum(c for _, c, _ in counts)
                     summary = f"{title}：{group.title}（{n}団体）の内訳。この団体は「{own_text}」"
                     rows.append(
-                        {
-                            "group": group,
-                            "n": n,
-                            "counts": [(name, count) for name, count, _ in counts if count],
-                            "svg": _bar_svg(counts, own_text, summary),
-                        }
+                        ComparisonRow(
+                            group=group,
+                            n=n,
+                            svg=_bar_svg(counts, own_text, summary),
+                            counts=tuple((name, count) for name, count, _ in counts if count),
+                        )
                     )
             out.append(
-                {
-                    "title": title,
-                    "kind": "number" if link.kind == "number" else "category",
-                    "own": own_text,
-                    "rows": rows,
-                    "axis": _axis(comparisons, f"{link.slug}:{index}:{government.level}", link.unit, None),
-                    "link": link,
-                }
+                ComparisonSection(
+                    title,
+                    "number" if link.kind == "number" else "category",
+                    own_text,
+                    rows,
+                    _axis(comparisons, f"{link.slug}:{index}:{government.level}", link.unit, None),
+                    link,
+                )
             )
     return out
 
@@ -233,10 +289,10 @@ def comparison_sections(data: LocalGov, comparisons: Comparisons, government: Go
 # --- figures published about one government ---------------------------------------------------------------------------
 
 
-def published_figures(data: LocalGov, government: Government) -> list[dict[str, Any]]:
+def published_figures(data: LocalGov, government: Government) -> list[PublishedFigure]:
     """One line per linked table and view at this government's level: its row, or the table's label
     for a government it does not list."""
-    out: list[dict[str, Any]] = []
+    out: list[PublishedFigure] = []
     for link in data.linked:
         if link.level != government.level:
             continue
@@ -249,34 +305,116 @@ def published_figures(data: LocalGov, government: Government) -> list[dict[str, 
                     if any(f.name == name for f in link.resource.fields) and row.get(name) not in (None, ""):
                         extras.append((link.resource.field(name).title, str(row[name])))
             out.append(
-                {
-                    "link": link,
-                    "view": view.label,
-                    "value": link.shown(value) if value is not None or link.kind == "number" else link.unlisted,
-                    "listed": row is not None,
-                    "extras": extras,
-                }
+                PublishedFigure(
+                    link,
+                    view.label,
+                    link.shown(value) if value is not None or link.kind == "number" else link.unlisted,
+                    row is not None,
+                    extras,
+                )
             )
     return out
 
 
-def benchmark_rows(data: LocalGov, government: Government) -> tuple[list[dict[str, Any]], str | None]:
-    """The document's national figure for each benchmark, and the figure for this government's population
-    band when the document gives one (matched through the band table's document_label)."""
-    if government.is_prefecture or not data.benchmarks:
-        return [], None
-    band = next((g.band for g in data.groups_of[government.code] if g.band and g.band.document_label), None)
-    label = band.document_label if band is not None else None
-    rows = []
-    for b in data.benchmarks:
-        rows.append(
-            {
-                "benchmark": b,
-                "band": b.by_band.get(label) if label else None,
-            }
+def figures_for(data: LocalGov, government: Government) -> list[SourceFigure]:
+    """The source's figures that apply to this government: national ones, its population band's, and
+    the counts of prefectures for a prefecture."""
+    groups = data.groups_of[government.code]
+    return [f for f in data.figures if f.applies(government, groups)]
+
+
+# --- nearest peers ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Peer:
+    government: Government
+    distance: float
+
+
+@dataclass(frozen=True)
+class PeerRule:
+    """How near two governments are: the difference of log10(population) and of 財政力指数, each divided by
+    its standard deviation among the governments of that level, combined as a Euclidean distance. Only
+    governments of the same type are compared; a government without one of the two measures is compared
+    on the other alone."""
+
+    spreads: dict[str, float]  # measure id → standard deviation (of log10 for population)
+
+
+def nearest_peers(data: LocalGov, count: int = PEERS) -> tuple[dict[str, list[Peer]], PeerRule]:
+    """For every government, the ``count`` nearest of the same type (ties by code)."""
+    by_id = {m.id: m for m in data.measures}
+    axes = [m for m in (by_id.get("population"), by_id.get("fiscal")) if m is not None]
+    spreads: dict[str, float] = {}
+    coordinates: dict[str, list[float | None]] = {code: [] for code in data.governments}
+    for measure in axes:
+        transformed = {c: _axis_value(measure, v) for c, v in measure.values.items()}
+        for level in ("prefecture", "municipality"):
+            chosen = [v for c, v in transformed.items() if v is not None and data.governments[c].level == level]
+            spread = statistics.pstdev(chosen) if len(chosen) > 1 else 0.0
+            spreads[f"{measure.id}:{level}"] = spread
+        for code, government in data.governments.items():
+            value = transformed.get(code)
+            spread = spreads[f"{measure.id}:{government.level}"]
+            coordinates[code].append(None if value is None or spread == 0 else value / spread)
+    by_type: dict[str, list[str]] = {}
+    for code, government in data.governments.items():
+        by_type.setdefault(government.type, []).append(code)
+    out: dict[str, list[Peer]] = {}
+    for codes in by_type.values():
+        for code, found in _nearest(codes, coordinates, count).items():
+            out[code] = [Peer(data.governments[c], d) for d, c in found]
+    return out, PeerRule(spreads)
+
+
+def _nearest(
+    codes: list[str], coordinates: dict[str, list[float | None]], count: int
+) -> dict[str, list[tuple[float, str]]]:
+    """The ``count`` nearest of ``codes`` to each of them, as (distance, code), nearest first. Points with
+    every coordinate are searched by a sweep along the first axis; the others against all."""
+    complete = sorted((c for c in codes if all(v is not None for v in coordinates[c])), key=lambda c: coordinates[c])
+    # Two axes at most (population, 財政力指数); a missing second axis counts as 0 for everyone.
+    xs = [float(coordinates[c][0] or 0) for c in complete]
+    ys = [float(coordinates[c][1] or 0) if len(coordinates[c]) > 1 else 0.0 for c in complete]
+    out: dict[str, list[tuple[float, str]]] = {}
+    for i, code in enumerate(complete):
+        x, y = xs[i], ys[i]
+        best: list[tuple[float, str]] = []  # squared distance, code; sorted
+        worst = math.inf
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(complete):
+                dx = xs[j] - x
+                if dx * dx > worst:
+                    break
+                dy = ys[j] - y
+                entry = (dx * dx + dy * dy, complete[j])
+                if len(best) < count or entry < best[-1]:
+                    bisect.insort(best, entry)
+                    del best[count:]
+                    if len(best) == count:
+                        worst = best[-1][0]
+                j += step
+        out[code] = [(math.sqrt(d), c) for d, c in best]
+    for code in codes:
+        if code in out:
+            continue
+        own_partial = coordinates[code]
+        used = [i for i, v in enumerate(own_partial) if v is not None]
+        scored = sorted(
+            (math.sqrt(sum((float(own_partial[i] or 0) - float(coordinates[other][i] or 0)) ** 2 for i in used)), other)
+            for other in codes
+            if other != code and all(coordinates[other][i] is not None for i in used)
         )
-    shown = label if label and any(r["band"] is not None for r in rows) else None
-    return rows, shown
+        out[code] = scored[:count]
+    return out
+
+
+def _axis_value(measure: Measure, value: float) -> float | None:
+    if measure.log:
+        return math.log10(value) if value > 0 else None
+    return value
 
 
 def group_counts(group: Group, link: Linked, view: View) -> list[tuple[str, int, str]]:

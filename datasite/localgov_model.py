@@ -1,5 +1,6 @@
 """The local-government part of the site as data: governments, this site's own peer groups, the numbers
-compared among peers, the tables linked to a government (shown as maps), and the document's benchmarks.
+compared among peers, the tables linked to a government (shown as maps), and the figures of the source document
+that apply to a government.
 
 ``localgov.gather`` builds it from the data packages; ``localgov_compare`` and ``localgov_pages`` read it.
 """
@@ -30,18 +31,16 @@ class Government:
     url: str | None
     population: int | None
     fiscal: float | None
+    # Derived once: every page asks for them many times.
+    is_prefecture: bool = field(init=False)
+    href: str = field(init=False)
+    level: Level = field(init=False)
 
-    @property
-    def is_prefecture(self) -> bool:
-        return self.type == PREFECTURE_TYPE
-
-    @property
-    def href(self) -> str:
-        return f"local-governments/{self.code}.html"
-
-    @property
-    def level(self) -> Level:
-        return "prefecture" if self.is_prefecture else "municipality"
+    def __post_init__(self) -> None:
+        is_prefecture = self.type == PREFECTURE_TYPE
+        object.__setattr__(self, "is_prefecture", is_prefecture)
+        object.__setattr__(self, "href", f"local-governments/{self.code}.html")
+        object.__setattr__(self, "level", "prefecture" if is_prefecture else "municipality")
 
 
 @dataclass(frozen=True)
@@ -79,6 +78,11 @@ class Group:
     band: Band | None = None
 
     @property
+    def slug(self) -> str:
+        """The file name of its page without ".html": ``population-lt-10k``, ``type-town``, or a prefecture's code."""
+        return self.href.rsplit("/", 1)[-1].removesuffix(".html")
+
+    @property
     def is_prefecture_page(self) -> bool:
         return self.href.startswith("local-governments/") and not self.href.startswith("local-governments/groups/")
 
@@ -93,6 +97,7 @@ class Measure:
     values: dict[str, float]
     log: bool
     decimals: int | None
+    basis: tuple[str, str, str] | None = None  # the (package, resource, field) it is read from
 
 
 @dataclass
@@ -153,14 +158,31 @@ class Linked:
 
 
 @dataclass(frozen=True)
-class Benchmark:
-    indicator: str
-    national: float
-    national_label: str
-    when: str
-    by_band: dict[str, float]
-    national_source: Resource
-    band_source: Resource | None
+class SourceFigure:
+    """A figure of the source document that applies to a government: a national share, a population
+    band's share, or a count of prefectures. Read from a dataset row named in ``ref-peer-groups``."""
+
+    id: str
+    item: str  # the self-assessment item it concerns ("" for none)
+    label: str
+    applies_to: str  # 市区町村, 都道府県 or すべて
+    group: str  # the slug of the peer group it is limited to ("" for every government it applies to)
+    value: str  # as shown, with its unit
+    count: str  # the governments behind a share, as shown ("" when not given)
+    when: str  # the date or year the source gives
+    when_from_row: bool  # the row's own date or year (else the table's reference date, as printed)
+    reconstructed: bool  # read from a garbled chart rather than printed as text
+    slide: str  # where in the source
+    resource: Resource
+
+    @property
+    def dataset_href(self) -> str:
+        return f"datasets/{self.resource.package}/index.html#{self.resource.package}-{self.resource.name}"
+
+    def applies(self, government: Government, groups: list[Group]) -> bool:
+        if self.applies_to != "すべて" and (self.applies_to == "都道府県") != government.is_prefecture:
+            return False
+        return not self.group or any(g.slug == self.group for g in groups)
 
 
 @dataclass
@@ -173,7 +195,8 @@ class LocalGov:
     groups_of: dict[str, list[Group]]
     measures: list[Measure]
     linked: list[Linked]
-    benchmarks: list[Benchmark]
+    figures: list[SourceFigure]
+    problems: list[str] = field(default_factory=list)  # declarations that could not be read (tests keep it empty)
 
     def prefecture_of(self, government: Government) -> Government:
         return next(p for p in self.prefectures if p.pref_code == government.pref_code)

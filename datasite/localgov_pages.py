@@ -1,9 +1,13 @@
 """The pages of the local-government part of the site: one per government, the index and its search
-data, the peer-group pages and the maps of linked tables.
+data, the peer-group pages, the maps (reference tables and linked tables) and the self-assessment.
 
 A long list of governments (a peer group, the governments a map's table lists) is split into pages of
 200, which keeps every page well under 100 KB: ``type-city.html`` (with the summary),
 then ``type-city-page-2.html``, ``type-city-page-3.html`` … side by side, linked by plain file names.
+
+Maps are drawn by ``maps``: a choropleth per reference table and per view of a linked table, and the
+locator sheets that every government page shows with its own government highlighted (no drawing per
+page).
 """
 
 from __future__ import annotations
@@ -14,12 +18,33 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from markupsafe import Markup
+
 from . import maps, pagination
-from .charts import RenderedChart
+from .charts import PALETTE, RenderedChart
 from .localgov import gather
-from .localgov_compare import Comparisons, benchmark_rows, comparison_sections, group_counts, published_figures
-from .localgov_model import Government, Level, Linked, LocalGov, View, format_number
-from .model import Site
+from .localgov_compare import (
+    Comparisons,
+    Peer,
+    PeerRule,
+    comparison_sections,
+    figures_for,
+    group_counts,
+    nearest_peers,
+    published_figures,
+)
+from .localgov_model import (
+    NO_DATA,
+    Government,
+    Grouping,
+    Level,
+    Linked,
+    LocalGov,
+    SourceFigure,
+    View,
+    format_number,
+)
+from .model import Resource, Site
 
 OWN_GROUPS = "このサイト独自の比較グループ"
 
@@ -29,10 +54,15 @@ HOME = ("トップ", "index.html")
 INDEX = ("自治体のページ", "local-governments/index.html")
 GROUPS_INDEX = (OWN_GROUPS, "local-governments/groups/index.html")
 MAPS_INDEX = ("地図", "maps/index.html")
+SELF_CHECK = ("自己点検", "local-governments/self-check.html")
+SELF_CHECK_TEMPLATE = "localgov_selfcheck_datapackage.json"  # the drop-in package's descriptor, a template
+SELF_CHECK_FOLDER = "local-governments/self-check"
 # Governments per page of a long list: a peer group's row is about 170 bytes (about 35 KB a page), a map's
 # listed government about 100 bytes plus its values.
 GROUP_PAGE_SIZE = 200
 MAP_LISTING_PAGE_SIZE = 200
+NO_VALUE = "値なし"
+CARD_SEPARATOR = "\n<!-- card -->\n"  # between the cards rendered in one go (never inside a card)
 
 Item = TypeVar("Item")
 
@@ -76,6 +106,30 @@ def listing_pages(path: str, items: Sequence[Item], per_page: int) -> list[Listi
     return listings
 
 
+@dataclass(frozen=True)
+class MapClass:
+    """One entry of a map's legend: its label, colour, how many governments, and where they are listed."""
+
+    label: str
+    colour: str
+    count: int
+    href: str = ""  # a peer group's page
+
+
+@dataclass(frozen=True)
+class ReferenceMap:
+    """A municipal choropleth of a reference table, coloured by this site's peer groups of one axis."""
+
+    grouping: Grouping
+    href: str
+    image: str
+    title: str
+    classes: tuple[MapClass, ...]
+    values: dict[str, str]  # code → class label
+    without: tuple[Government, ...]  # governments with no value
+    alt: str
+
+
 def render_localgov(
     site: Site,
     page: Page,
@@ -88,30 +142,106 @@ def render_localgov(
     if data is None:
         return {}
     out: Outputs = {}
-    out.update(_maps(data, page, map_files))
-    out.update(_index(data, page))
-    out.update(_group_pages(data, page))
+    names = {g.code5: (g.code, g.name) for g in data.governments.values() if not g.is_prefecture}
+    prefecture_codes = {p.name: p.code for p in data.prefectures}
+    locators = map_files.locators(names, prefecture_codes)
+    outside = _outside_names(data, map_files.country_outside("municipality"))
+    unlisted = map_files.unlisted("municipality", names)
+    references = _reference_maps(data, map_files, outside)
+    out.update(_maps(data, page, map_files, references, outside, unlisted))
+    out.update(_index(data, page, bool(references)))
+    out.update(_group_pages(data, page, references))
+    peers, rule = nearest_peers(data)
+    out.update(_self_check(data, page, peers))
+    map_files.start()  # every map is requested by now: drawn in a worker while the government pages render
     comparisons = Comparisons(data)
+    fragments = Fragments(page)
+    for level in ("prefecture", "municipality"):
+        columns = [(link, view) for link in data.linked if link.level == level for view in link.views]
+        cards = _peer_cards([Peer(g, 0.0) for g in data.governments.values() if g.level == level], columns)
+        fragments.cards(cards, own=False)
+        fragments.cards(cards, own=True)
     for government in data.governments.values():
-        out[government.href] = _government_page(data, comparisons, government, page)
+        out[government.href] = _government_page(data, comparisons, government, page, locators, peers, rule, fragments)
     return out
+
+
+class Fragments:
+    """Parts that many government pages share word for word (the source's figures for all municipalities
+    of a population band), rendered once from their template and reused."""
+
+    def __init__(self, page: Page) -> None:
+        self._page = page
+        self._figures: dict[tuple[str, ...], Markup] = {}
+        self._cards: dict[tuple[str, bool], Markup] = {}
+
+    def cards(self, cards: list[dict[str, Any]], own: bool) -> None:
+        """Render the cards of many governments at once (one template call for all of them)."""
+        html = self._page(
+            "localgov_fragment_card.html",
+            "local-governments/fragment.html",
+            "",
+            "",
+            [],
+            cards=cards,
+            own=own,
+            separator=Markup(CARD_SEPARATOR),
+            fmt=format_number,
+        ).decode("utf-8")
+        for card, text in zip(cards, html.split(CARD_SEPARATOR)[:-1], strict=True):
+            self._cards[(card["gov"].code, own)] = Markup(text.strip())
+
+    def card(self, code: str, own: bool) -> Markup:
+        return self._cards[(code, own)]
+
+    def figures(self, figures: list[SourceFigure]) -> Markup:
+        key = tuple(f.id for f in figures)
+        if key not in self._figures:
+            # Every government page is in local-governments/: the fragment is rendered with their root.
+            sources: list[Resource] = []
+            for figure in figures:
+                if figure.resource not in sources:
+                    sources.append(figure.resource)
+            notes = {f.id: 1 + sources.index(f.resource) for f in figures}
+            html = self._page(
+                "localgov_fragment_figures.html",
+                "local-governments/fragment.html",
+                "",
+                "",
+                [],
+                figures=figures,
+                notes=notes,
+                sources=[(r, next(f for f in figures if f.resource is r)) for r in sources],
+            )
+            self._figures[key] = Markup(html.decode("utf-8"))
+        return self._figures[key]
 
 
 def _crumbs(*items: tuple[str, str | None]) -> list[tuple[str, str | None]]:
     return [HOME, *items]
 
 
-def _government_page(data: LocalGov, comparisons: Comparisons, government: Government, page: Page) -> bytes:
+def _government_page(
+    data: LocalGov,
+    comparisons: Comparisons,
+    government: Government,
+    page: Page,
+    locators: maps.Locators,
+    peers: dict[str, list[Peer]],
+    rule: PeerRule,
+    fragments: Fragments,
+) -> bytes:
     pref = data.prefecture_of(government)
     crumbs = _crumbs(INDEX, (government.name, None))
     if not government.is_prefecture:
         crumbs = _crumbs(INDEX, (pref.name, pref.href), (government.name, None))
-    benchmarks, band_label = benchmark_rows(data, government)
     municipalities = data.municipalities_of.get(government.pref_code, []) if government.is_prefecture else []
     description = (
         f"{government.pref_name if not government.is_prefecture else ''}{government.name}（{government.type}）の"
     )
-    description += "人口・財政力指数・このサイト独自の比較グループと、資料の数値との比較。"
+    description += "位置、人口と財政力指数が近い団体、資料が示す全国・人口規模別の数値、比較グループの中での位置。"
+    place = locators.places.get(government.code5)
+    data_names = {m.code5: m.name for m in municipalities}
     return page(
         "localgov_page.html",
         government.href,
@@ -121,19 +251,56 @@ def _government_page(data: LocalGov, comparisons: Comparisons, government: Gover
         gov=government,
         pref=pref,
         groups=data.groups_of[government.code],
+        place=place,
+        overview=locators.overview,
+        overview_id=locators.prefecture_ids.get(pref.name, ""),
+        sheets=locators.sheets.get(pref.name, []) if government.is_prefecture else [],
+        sheet_names={
+            sheet.path: [data_names[k] for k in locators.members[sheet.path]]
+            for sheet in (locators.sheets.get(pref.name, []) if government.is_prefecture else [])
+        },
+        credit=maps.credit(),
+        peers=[fragments.card(p.government.code, False) for p in peers.get(government.code, [])],
+        own_card=fragments.card(government.code, True),
+        rule=rule,
+        peer_count=len(peers.get(government.code, [])),
         comparisons=comparison_sections(data, comparisons, government),
         figures=published_figures(data, government),
         pref_figures=[] if government.is_prefecture else published_figures(data, pref),
-        benchmarks=benchmarks,
-        band_label=band_label,
-        band_labels=sorted({label for b in data.benchmarks for label in b.by_band}),
+        source_figures=fragments.figures(figures_for(data, government)),
         municipalities=municipalities,
         own_groups=OWN_GROUPS,
         fmt=format_number,
     )
 
 
-def _index(data: LocalGov, page: Page) -> Outputs:
+def _peer_cards(peers: list[Peer], columns: list[tuple[Linked, View]]) -> list[dict[str, Any]]:
+    """Each peer with its figures side by side: population, 財政力指数, and its value in every linked table."""
+    links: list[Linked] = []
+    for link, _ in columns:
+        if link not in links:
+            links.append(link)
+    cards = []
+    for peer in peers:
+        g = peer.government
+        tables = []
+        for link in links:
+            values = [(view.label, _value_text(link, view, g.code)) for linked, view in columns if linked is link]
+            # A government a table has no row for reads as one line, not one per view.
+            unlisted = link.kind != "number" and all(value == link.unlisted for _, value in values)
+            tables.append({"title": link.resource.title, "values": values, "none": link.unlisted if unlisted else ""})
+        cards.append({"gov": g, "distance": peer.distance, "tables": tables})
+    return cards
+
+
+def _value_text(link: Linked, view: View, code: str) -> str:
+    value = view.values.get(code)
+    if link.kind == "number":
+        return link.shown(value)
+    return str(value) if value is not None else link.unlisted
+
+
+def _index(data: LocalGov, page: Page, has_reference_maps: bool) -> Outputs:
     rows = [[g.code, g.name, g.kana, g.pref_name, g.type] for g in data.governments.values()]
     index = {"fields": ["code", "name", "kana", "pref", "type"], "rows": rows}
     text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
@@ -150,25 +317,28 @@ def _index(data: LocalGov, page: Page) -> Outputs:
             counts=counts,
             total=len(data.governments),
             linked=data.linked,
+            has_maps=bool(data.linked) or has_reference_maps,
             has_groups=bool(data.groups),
             own_groups=OWN_GROUPS,
         ),
     }
 
 
-def _group_pages(data: LocalGov, page: Page) -> Outputs:
+def _group_pages(data: LocalGov, page: Page, references: list[ReferenceMap]) -> Outputs:
     if not data.groups:
         return {}
     out: Outputs = {}
+    maps_of = {r.grouping.id: r for r in references}
     out[GROUPS_INDEX[1]] = page(
         "localgov_groups.html",
         GROUPS_INDEX[1],
         OWN_GROUPS,
         "自治体を比べるためにこのサイトが独自に定めた比較グループ（総務省の類似団体区分ではない）。",
         _crumbs(INDEX, (OWN_GROUPS, None)),
-        groupings=[(g, [x for x in data.groups if x.grouping is g]) for g in data.groupings],
+        groupings=[(g, [x for x in data.groups if x.grouping is g], maps_of.get(g.id)) for g in data.groupings],
         own_groups=OWN_GROUPS,
-        benchmarks=data.benchmarks,
+        figures=[f for f in data.figures if f.group],
+        groups_by_slug={g.slug: g for g in data.groups},
     )
     for group in data.groups:
         if group.is_prefecture_page:
@@ -186,7 +356,14 @@ def _group_pages(data: LocalGov, page: Page) -> Outputs:
             }
             for link, _, view in columns
         ]
-        label = group.band.document_label if group.band is not None else None
+        own_figures = [f for f in data.figures if f.group == group.slug]
+        items = {f.item for f in own_figures}
+        national = [f for f in data.figures if not f.group and f.item in items and f.applies_to != "都道府県"]
+        without = {
+            measure.title: [m for m in members if m.code not in measure.values]
+            for measure in data.measures
+            if any(m.code in measure.values for m in members)
+        }
         for listing in listing_pages(group.href, members, GROUP_PAGE_SIZE):
             crumbs = (
                 [(group.title, None)] if listing.number == 1 else [(group.title, group.href), (listing.crumb, None)]
@@ -202,8 +379,10 @@ def _group_pages(data: LocalGov, page: Page) -> Outputs:
                 listing=listing,
                 columns=columns,
                 summaries=summaries,
-                benchmarks=[(b, b.by_band.get(label) if label else None) for b in data.benchmarks] if label else [],
-                band_label=label,
+                own_figures=own_figures,
+                national_figures=national,
+                without={title: govs for title, govs in without.items() if govs},
+                reference_map=maps_of.get(group.grouping.id),
                 show_fiscal=any(m.fiscal is not None for m in members),
                 own_groups=OWN_GROUPS,
                 fmt=format_number,
@@ -211,22 +390,125 @@ def _group_pages(data: LocalGov, page: Page) -> Outputs:
     return out
 
 
-def _maps(data: LocalGov, page: Page, map_files: maps.MapFiles) -> Outputs:
+# --- maps -------------------------------------------------------------------------------------------------------------
+
+
+def _outside_names(data: LocalGov, keys: list[str]) -> list[str]:
+    """The governments (by name) with islands outside the frame of the maps of the whole country."""
+    by_code5 = {g.code5: g for g in data.governments.values() if not g.is_prefecture}
+    return [f"{by_code5[k].pref_name}{by_code5[k].name}" for k in keys if k in by_code5]
+
+
+def _reference_maps(data: LocalGov, map_files: maps.MapFiles, outside: list[str]) -> list[ReferenceMap]:
+    """A municipal choropleth for each axis of the peer groups that reads a reference table (population,
+    財政力指数, type): the classes are the axis's groups."""
+    del outside
+    out: list[ReferenceMap] = []
+    municipalities = [g for g in data.governments.values() if not g.is_prefecture]
+    for grouping in data.groupings:
+        if grouping.basis[2] == "pref_code":
+            continue  # a map of prefectures coloured by prefecture says nothing
+        groups = [
+            g
+            for g in data.groups
+            if g.grouping is grouping and any(not data.governments[c].is_prefecture for c in g.members)
+        ]
+        if not groups:
+            continue
+        ordered = grouping.bands is not None
+        colours = (
+            maps.sequential_colours(len(groups)) if ordered else [PALETTE[i % len(PALETTE)] for i in range(len(groups))]
+        )
+        values: dict[str, str] = {}
+        classes = []
+        for group, colour in zip(groups, colours, strict=True):
+            members = [c for c in group.members if not data.governments[c].is_prefecture]
+            for code in members:
+                values[code] = group.label
+            classes.append(MapClass(group.label, colour, len(members), group.href))
+        without = tuple(g for g in municipalities if g.code not in values)
+        if without:
+            classes.append(MapClass(NO_VALUE, maps.NO_DATA_COLOUR, len(without)))
+        colour_of = {c.label: c.colour for c in classes}
+        basis = _basis_title(data, grouping)
+        title = f"{grouping.title}の地図（市区町村）"
+        parts = "、".join(f"{c.label} {c.count}団体" for c in classes if c.label != NO_VALUE)
+        alt = f"{basis}を、{OWN_GROUPS}の{grouping.title}の区分で塗り分けた市区町村の地図。{parts}。"
+        if without:
+            alt += f"値のない団体（灰色）：{'、'.join(g.pref_name + g.name for g in without[:5])}。"
+        image = f"maps/groups-{grouping.id}.svg"
+        regions = tuple(
+            maps.Region(
+                g.code5,
+                colour_of[values.get(g.code, NO_VALUE)],
+                g.code,
+                f"{g.name}（{g.pref_name}）",
+                f"{grouping.title}：{values.get(g.code, NO_VALUE)}",
+            )
+            for g in sorted(municipalities, key=lambda g: g.code5)
+        )
+        legend = tuple((c.label, c.colour) for c in classes)
+        map_files.request(image, maps.MapDrawing("municipality", regions, legend, title, alt))
+        out.append(
+            ReferenceMap(
+                grouping, f"maps/groups-{grouping.id}.html", image, title, tuple(classes), values, without, alt
+            )
+        )
+    return out
+
+
+def _basis_title(data: LocalGov, grouping: Grouping) -> str:
+    measure = next(
+        (
+            m
+            for m in data.measures
+            if (m.id, grouping.id) in {("population", "population"), ("fiscal", "fiscal-strength")}
+        ),
+        None,
+    )
+    return measure.title if measure is not None else grouping.title
+
+
+def _maps(
+    data: LocalGov,
+    page: Page,
+    map_files: maps.MapFiles,
+    references: list[ReferenceMap],
+    outside: list[str],
+    unlisted: int,
+) -> Outputs:
     out: Outputs = {}
-    if not data.linked:
+    if not data.linked and not references:
         return out
+    for reference in references:
+        out[reference.href] = page(
+            "maps_reference.html",
+            reference.href,
+            reference.title,
+            f"{_basis_title(data, reference.grouping)}を{OWN_GROUPS}の区分で塗り分けた市区町村の地図。",
+            _crumbs(MAPS_INDEX, (reference.title, None)),
+            reference=reference,
+            grouping=reference.grouping,
+            basis=_basis_title(data, reference.grouping),
+            by_prefecture=_reference_table(data, reference),
+            outside=outside,
+            unlisted=unlisted,
+            own_groups=OWN_GROUPS,
+            credit=maps.credit(),
+        )
+    legends: dict[str, list[list[MapClass]]] = {}
     for link in data.linked:
+        legends[link.slug] = []
         for index, view in enumerate(link.views):
             suffix = "" if len(link.views) == 1 else f"-{index + 1}"
             view.image = f"maps/{link.slug}{suffix}.svg"
             title = link.resource.title + (f"（{view.label}）" if view.label else "")
-            view.alt = _map_alt(data, link, view, title)
-            keys = _map_keys(data, link, view)
-            if link.kind == "number":
-                drawing = maps.numeric_map(link.level, keys, title, link.unit, view.alt)
-            else:
-                drawing = maps.categorical_map(link.level, keys, link.categories, link.unlisted, title, "", view.alt)
-            map_files.request(view.image, drawing)  # drawn in the chart workers while the pages render
+            drawing, classes = _view_drawing(data, link, view, title)
+            view.alt = _map_alt(link, view, title, classes)
+            map_files.request(
+                view.image, maps.MapDrawing(drawing.level, drawing.regions, drawing.legend, title, view.alt)
+            )
+            legends[link.slug].append(classes)
         by_prefecture = _map_table(data, link)
         for listing in listing_pages(link.href, _listed_governments(data, link), MAP_LISTING_PAGE_SIZE):
             crumbs = (
@@ -241,9 +523,12 @@ def _maps(data: LocalGov, page: Page, map_files: maps.MapFiles) -> Outputs:
                 f"{link.resource.title}を{_level_word(link.level)}別に塗り分けた地図と表。{listing.label}",
                 _crumbs(MAPS_INDEX, *crumbs),
                 link=link,
+                legends=legends[link.slug],
                 level_word=_level_word(link.level),
                 by_prefecture=by_prefecture,
                 listing=listing,
+                outside=outside if link.level == "municipality" else [],
+                unlisted=unlisted if link.level == "municipality" else 0,
                 credit=maps.credit(),
             )
     out[MAPS_INDEX[1]] = page(
@@ -253,6 +538,7 @@ def _maps(data: LocalGov, page: Page, map_files: maps.MapFiles) -> Outputs:
         "都道府県・市区町村ごとの数値を塗り分けた地図の一覧。",
         _crumbs((MAPS_INDEX[0], None)),
         linked=data.linked,
+        references=references,
         level_words={link.slug: _level_word(link.level) for link in data.linked},
         credit=maps.credit(),
     )
@@ -263,18 +549,56 @@ def _level_word(level: Level) -> str:
     return "都道府県" if level == "prefecture" else "市区町村"
 
 
-def _map_keys(data: LocalGov, link: Linked, view: View) -> dict[str, Any]:
-    """Values keyed as the TopoJSON names its features: prefecture names, or 5-digit codes."""
-    keys: dict[str, Any] = {}
-    for code, value in view.values.items():
-        g = data.governments[code]
-        if link.kind != "number" and value == link.unlisted:
-            continue  # drawn by the lookup's default
-        keys[g.name if link.level == "prefecture" else g.code5] = value
-    return keys
+def _view_drawing(data: LocalGov, link: Linked, view: View, title: str) -> tuple[maps.MapDrawing, list[MapClass]]:
+    """The map of one view of a linked table, and its legend: the categories that occur (with the unlisted
+    label last), or five classes of about equal size for numbers."""
+    governments = [g for g in data.governments.values() if g.level == link.level]
+    colour_of: dict[str, str] = {}
+    label_of: dict[str, str] = {}
+    classes: list[MapClass] = []
+    if link.kind == "number":
+        numbers = {c: float(v) for c, v in view.values.items() if isinstance(v, (int, float))}
+        breaks = maps.quantile_breaks(numbers.values())
+        colours = maps.sequential_colours(len(breaks))
+        for code, number in numbers.items():
+            index = maps.class_of(number, breaks)
+            colour_of[code], label_of[code] = colours[index], link.shown(number)
+        for i, low in enumerate(breaks):
+            high = breaks[i + 1] if i + 1 < len(breaks) else None
+            label = f"{format_number(low, link.unit)}以上" + (
+                f"{format_number(high, link.unit)}未満" if high is not None else ""
+            )
+            count = sum(1 for v in numbers.values() if maps.class_of(v, breaks) == i)
+            classes.append(MapClass(label, colours[i], count))
+        missing = sum(1 for g in governments if g.code not in numbers)
+        if missing:
+            classes.append(MapClass(NO_DATA, maps.NO_DATA_COLOUR, missing))
+    else:
+        for name, count, colour in view.counts:
+            if count or name == link.unlisted:
+                classes.append(MapClass(name, colour, count))
+        for g in governments:
+            label = str(view.values.get(g.code, link.unlisted))
+            colour_of[g.code], label_of[g.code] = link.colour(label), label
+
+    def key(g: Government) -> str:
+        return g.name if link.level == "prefecture" else g.code5
+
+    regions = tuple(
+        maps.Region(
+            key(g),
+            colour_of.get(g.code, maps.NO_DATA_COLOUR),
+            g.code,
+            g.name if g.is_prefecture else f"{g.name}（{g.pref_name}）",
+            label_of.get(g.code, NO_DATA),
+        )
+        for g in sorted(governments, key=key)
+    )
+    legend = tuple((c.label, c.colour) for c in classes)
+    return maps.MapDrawing(link.level, regions, legend, title, ""), classes
 
 
-def _map_alt(data: LocalGov, link: Linked, view: View, title: str) -> str:
+def _map_alt(link: Linked, view: View, title: str, classes: list[MapClass]) -> str:
     word = _level_word(link.level)
     if link.kind == "number":
         shown = [v for v in view.values.values() if v is not None]
@@ -285,8 +609,17 @@ def _map_alt(data: LocalGov, link: Linked, view: View, title: str) -> str:
             f"{title}の地図。{len(shown)}{word}に値があり、"
             f"最小{format_number(low, link.unit)}、最大{format_number(high, link.unit)}。値のない{word}は灰色。"
         )
-    parts = "、".join(f"{name}{count}" for name, count, _ in view.counts if count)
+    parts = "、".join(f"{c.label}{c.count}" for c in classes if c.count)
     return f"{title}の地図（{word}別）。{parts}。"
+
+
+def _reference_table(data: LocalGov, reference: ReferenceMap) -> list[dict[str, Any]]:
+    rows = []
+    for pref in data.prefectures:
+        codes = [g.code for g in data.municipalities_of.get(pref.pref_code, [])]
+        cells = [sum(1 for c in codes if reference.values.get(c, NO_VALUE) == cls.label) for cls in reference.classes]
+        rows.append({"pref": pref, "cells": cells, "total": len(codes)})
+    return rows
 
 
 def _map_table(data: LocalGov, link: Linked) -> list[dict[str, Any]]:
@@ -325,3 +658,61 @@ def _listed_governments(data: LocalGov, link: Linked) -> list[dict[str, Any]]:
         }
         for code in codes
     ]
+
+
+# --- the self-assessment ----------------------------------------------------------------------------------------------
+
+
+def _self_check(data: LocalGov, page: Page, peers: dict[str, list[Peer]]) -> Outputs:
+    """The self-assessment page (自己点検), its data for the script, and the drop-in template it fills in.
+
+    The template is ``templates/localgov_selfcheck_datapackage.json``: the package a prefecture drops into
+    ``datapackages/`` with the collected CSVs. Its ``programme`` and ``status`` enums are the items and the
+    answers of the form, so the form, the CSV and the package cannot disagree."""
+    descriptor_bytes = page(SELF_CHECK_TEMPLATE, f"{SELF_CHECK_FOLDER}/template/datapackage.json", "", "", [])
+    descriptor = json.loads(descriptor_bytes)
+    resource = descriptor["resources"][0]
+    fields = resource["schema"]["fields"]
+    by_name = {f["name"]: f for f in fields}
+    items = [str(v) for v in by_name["programme"]["constraints"]["enum"]]
+    statuses = [str(v) for v in by_name["status"]["constraints"]["enum"]]
+    header = ",".join(f["name"] for f in fields)
+    slugs = sorted({f.group for f in data.figures if f.group})
+    governments = {
+        code: [
+            g.name,
+            g.pref_name,
+            g.type,
+            g.population,
+            g.fiscal,
+            [s for s in slugs if any(x.slug == s for x in data.groups_of[code])],
+            [p.government.code for p in peers.get(code, [])],
+        ]
+        for code, g in data.governments.items()
+    }
+    script_data = {"governments": governments, "fields": [f["name"] for f in fields]}
+    item_figures = [(item, [f for f in data.figures if f.item == item]) for item in items]
+    return {
+        f"{SELF_CHECK_FOLDER}/template/datapackage.json": descriptor_bytes,
+        f"{SELF_CHECK_FOLDER}/template/{resource['path']}": (header + "\n").encode("utf-8"),
+        f"{SELF_CHECK_FOLDER}/data.json": (
+            json.dumps(script_data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+        ).encode("utf-8"),
+        SELF_CHECK[1]: page(
+            "localgov_selfcheck.html",
+            SELF_CHECK[1],
+            "自己点検：取組の状況を入力して比べる",
+            "自治体の担当者が自分の団体の取組状況を入力し、資料の全国・人口規模別の数値や近い団体と比べ、CSVで保存するページ。入力内容はブラウザの外に送られません。",
+            _crumbs(INDEX, (SELF_CHECK[0], None)),
+            items=item_figures,
+            statuses=statuses,
+            fields=fields,
+            header=header,
+            resource=resource,
+            descriptor=descriptor,
+            prefectures=data.prefectures,
+            municipalities_of=data.municipalities_of,
+            group_titles={g.slug: g.title for g in data.groups if g.slug in slugs},
+            template_folder="self-check/template/",
+        ),
+    }

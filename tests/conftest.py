@@ -28,6 +28,17 @@ ARGS = [
 ]
 
 
+# Tests that need the real site built, a browser or a served site are slow by nature: `make unit` (the fast lane
+# of the edit-test loop) leaves them out, with the ones marked ``slow`` by hand.
+SLOW_FIXTURES = {"real_site", "base_url", "browser", "crowded_area", "big_catalogue", "dropin_site"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 def tree_digest(folder: Path) -> dict[str, str]:
     """Every file under ``folder`` with the SHA-256 of its bytes."""
     return {

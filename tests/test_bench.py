@@ -57,6 +57,7 @@ def test_generation_is_deterministic_and_sets_nest(tmp_path: Path) -> None:
     assert {name: digest for name, digest in bigger.items() if name < "bench-00003"} == tree_digest(tmp_path / "a")
 
 
+@pytest.mark.slow
 def test_first_view_counts_the_page_its_stylesheets_and_images(golden_site: Path) -> None:
     page = "datasets/sample-consultations/index.html"
     html = (golden_site / page).read_text("utf-8")
@@ -71,6 +72,7 @@ def test_first_view_counts_the_page_its_stylesheets_and_images(golden_site: Path
     assert 0 < compressed < raw
 
 
+@pytest.mark.slow
 def test_chart_floor_renders_every_published_spec(golden_site: Path) -> None:
     done = subprocess.run(
         [sys.executable, str(Path(run.__file__)), "--chart-floor", str(golden_site)],

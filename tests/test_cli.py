@@ -30,6 +30,7 @@ def test_summary_lists_counts(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         assert label in out
 
 
+@pytest.mark.slow
 def test_real_cli_broken_cell_exits_1_without_traceback_and_keeps_site(tmp_path: Path) -> None:
     """The issue's acceptance check, through a real process: a copy with one CSV cell broken."""
     data = tmp_path / "data"

@@ -51,6 +51,7 @@ def test_value_directive_shows_the_csv_value_with_unit_and_link(
     assert "{{" not in html
 
 
+@pytest.mark.slow
 def test_changing_the_csv_changes_the_prose(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     build_with_content(tmp_path, capsys)
     csv = tmp_path / "datapackages" / "sample-consultations" / "data" / "consultations.csv"

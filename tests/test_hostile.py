@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -84,6 +85,7 @@ def _build_command(data: Path, out: Path) -> list[str]:
     return [sys.executable, str(ROOT / "build.py"), "--data", str(data), "--out", str(out), "--no-cache"]
 
 
+@pytest.mark.slow
 def test_sigkill_at_any_point_leaves_the_previous_site(tmp_path: Path) -> None:
     out = tmp_path / "site"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -117,6 +119,7 @@ def test_sigkill_at_any_point_leaves_the_previous_site(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir() if ".new-" in p.name or ".old-" in p.name] == []
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_never_corrupt_the_site(tmp_path: Path) -> None:
     out = tmp_path / "site"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -239,6 +239,7 @@ def test_markdown_emphasis_fix_takes_linear_time() -> None:
     assert time.monotonic() - started < HANG_GUARD
 
 
+@pytest.mark.slow
 def test_a_long_description_builds_and_warns_about_the_page_size(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -271,6 +272,7 @@ def double(value: int) -> int:
     return 2 * value
 
 
+@pytest.mark.slow
 def test_a_dying_or_hanging_chart_job_fails_alone_and_names_the_chart() -> None:
     # A control character in a label made vl-convert abort its process ("panic in a function that
     # cannot unwind"); validation now refuses it, and a worker that dies all the same is reported.

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from datasite import load
-from tests.conftest import GOLDEN_DATA, run_cli, tree_digest
+from tests.conftest import GOLDEN_DATA, ROOT, run_cli, tree_digest
 
 
 def many_charts(tmp_path: Path, copies: int = 4) -> Path:
@@ -30,6 +30,7 @@ def build(capsys: pytest.CaptureFixture[str], data: Path, out: Path, *extra: str
     return printed
 
 
+@pytest.mark.slow
 def test_one_csv_change_with_cache_equals_a_full_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = many_charts(tmp_path, copies=2)
     cache = str(tmp_path / "cache")
@@ -55,6 +56,7 @@ def test_no_change_rebuild_is_skipped_but_a_changed_site_is_rebuilt(
     assert tree_digest(site) == before
 
 
+@pytest.mark.slow
 def test_parallel_build_equals_serial_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = many_charts(tmp_path)
     build(capsys, data, tmp_path / "serial", "--no-cache", "--jobs", "1")
@@ -62,6 +64,7 @@ def test_parallel_build_equals_serial_build(tmp_path: Path, capsys: pytest.Captu
     assert tree_digest(tmp_path / "serial") == tree_digest(tmp_path / "parallel")
 
 
+@pytest.mark.slow
 def test_a_change_of_the_map_boundaries_rebuilds(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -74,3 +77,29 @@ def test_a_change_of_the_map_boundaries_rebuilds(
     prefectures = boundaries / "s0001" / "prefectures.json"
     prefectures.write_text(prefectures.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert "nothing changed" not in build(capsys, GOLDEN_DATA, site, "--cache", cache)
+
+
+@pytest.mark.slow
+def test_a_cached_rebuild_of_the_real_site_after_edits_equals_a_fresh_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The real site, built with the cache, then edited (a description, a note cell, a Markdown page) and rebuilt
+    with the cache: byte for byte what a build without any cache makes of the edited input."""
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "datapackages", project / "datapackages")
+    shutil.copytree(ROOT / "content", project / "content")
+    data, cache = project / "datapackages", str(tmp_path / "cache")
+    build(capsys, data, tmp_path / "site", "--cache", cache)
+    descriptor = data / "hikikomori-consultations" / "datapackage.json"
+    text = descriptor.read_text(encoding="utf-8")
+    descriptor.write_text(text.replace('"description": "', '"description": "（編集）', 1), encoding="utf-8")
+    csv = data / "hikikomori-consultations" / "data" / "cases-trend.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace("0件ではない", "0件ではない。編集", 1), encoding="utf-8")
+    about = project / "content" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\n編集した段落。\n", encoding="utf-8")
+    build(capsys, data, tmp_path / "site", "--cache", cache)
+    build(capsys, data, tmp_path / "fresh", "--no-cache")
+    cached, fresh = tree_digest(tmp_path / "site"), tree_digest(tmp_path / "fresh")
+    assert sorted(cached) == sorted(fresh)
+    assert [name for name in sorted(fresh) if cached[name] != fresh[name]] == []
+    assert "編集した段落" in (tmp_path / "site" / "about.html").read_text(encoding="utf-8")

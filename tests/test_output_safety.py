@@ -125,6 +125,7 @@ def test_refuses_a_symbolic_link(project: Path, capsys: pytest.CaptureFixture[st
     assert "symbolic link" in line
 
 
+@pytest.mark.slow
 def test_rebuilds_its_own_site_but_keeps_a_file_added_to_it(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli(["--no-cache", "--data", "datapackages", "--out", "site"], capsys)[0] == cli.EXIT_OK
     manifest = json.loads((project / "site" / write.MANIFEST).read_text(encoding="utf-8"))
@@ -140,6 +141,7 @@ def test_rebuilds_its_own_site_but_keeps_a_file_added_to_it(project: Path, capsy
     assert _everything(project.parent) == before
 
 
+@pytest.mark.slow
 def test_builds_into_an_empty_or_absent_folder(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / "empty").mkdir()
     assert run_cli(["--no-cache", "--data", "datapackages", "--out", "empty"], capsys)[0] == cli.EXIT_OK

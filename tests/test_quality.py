@@ -192,6 +192,7 @@ def link_problems(site: Path) -> tuple[int, int, list[str]]:
     parsed = {path: parse_page(site / path) for path in pages}
     problems: list[str] = []
     checked = 0
+    svg_ids: dict[str, set[str]] = {}  # an SVG's ids: <img src="map.svg#c122041"> highlights that element (:target)
     for path, parser in parsed.items():
         for tag, url, line, fetched in parser.urls:
             where = f"{path}:{line}: <{tag}> {url!r}"
@@ -220,7 +221,14 @@ def link_problems(site: Path) -> tuple[int, int, list[str]]:
             if url.endswith("#"):
                 problems.append(f"{where}: empty fragment")
             elif fragment:
-                if target not in parsed:
+                if target.endswith(".svg"):
+                    if target not in svg_ids:
+                        svg_ids[target] = set(
+                            re.findall(r'\bid="([^"]+)"', (site / target).read_text(encoding="utf-8"))
+                        )
+                    if fragment not in svg_ids[target]:
+                        problems.append(f"{where}: no element with id {fragment!r} in {target}")
+                elif target not in parsed:
                     problems.append(f"{where}: fragment on {target}, which is not an HTML page")
                 elif fragment not in parsed[target].ids:
                     problems.append(f"{where}: no element with id {fragment!r} in {target}")

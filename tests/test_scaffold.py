@@ -281,6 +281,7 @@ def test_every_command_in_the_guide_is_real() -> None:
     assert sorted(set(commands(japanese))) == sorted(set(commands(english)))
 
 
+@pytest.mark.slow
 def test_the_worked_example_runs_as_written(tmp_path: Path) -> None:
     work, home = tmp_path / "repo", tmp_path / "home"
     shutil.copytree(ROOT / "datapackages", work / "datapackages")

@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR = ROOT / "templates" / "static" / "vendor"
 
@@ -19,6 +21,7 @@ def _vendor_script() -> ModuleType:
     return module
 
 
+@pytest.mark.slow
 def test_vendored_bundle_is_what_the_pinned_vl_convert_produces() -> None:
     vendored = (VENDOR / "vega.js").read_text(encoding="utf-8")
     assert vendored == _vendor_script().expected_bundle(), "stale: run scripts/vendor_vega.py"
