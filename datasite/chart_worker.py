@@ -275,16 +275,25 @@ class ImageRenderer:
             self._thread.start()
 
     def submit(
-        self, function: Callable[[Argument], Result], argument: Argument, label: str | None = None
+        self,
+        function: Callable[[Argument], Result],
+        argument: Argument,
+        label: str | None = None,
+        *,
+        first: bool = False,
     ) -> Pending[Result]:
         """``function(argument)`` in a worker (or here, when first asked for). The function must be
-        importable by name and its argument picklable."""
+        importable by name and its argument picklable. A job submitted ``first`` is the next one a worker takes:
+        a long job submitted late (the maps) then runs beside the short ones instead of after them all."""
         label = label or label_of(argument)
         if self._thread is None:
             return _Deferred(function, argument, label)
         task = _Task(function, argument, label)
         with self._lock:
-            self._queue.append(task)
+            if first:
+                self._queue.appendleft(task)
+            else:
+                self._queue.append(task)
         self._wake_writer.send_bytes(b"")
         return _Handle(task)
 

@@ -149,7 +149,8 @@ def start_charts(
         for chart in resource.charts:
             ref = RenderedChart(resource.package, resource.name, chart)
             address = base_url + ref.page if base_url else ""
-            credits = credit_lines(packages[resource.package], resource, chart, site_name, address)
+            unit = resource.field(chart.y).unit
+            credits = credit_lines(packages[resource.package], resource, unit, site_name, address)
             footers = {name: footer_lines(credits, layout) for name, layout in LAYOUTS.items()}
             refs.append(replace(ref, embed_height=embed_height(resource, chart, len(footers[WIDE.name]))))
             for layout in LAYOUTS.values():
@@ -224,9 +225,9 @@ CREDIT_TOP_PX = chart_worker.FOOTER_TOP_PX
 
 
 def credit_lines(
-    package: Package, resource: Resource | None, chart: Chart | None, site_name: str, address: str = ""
+    package: Package, resource: Resource | None, unit: str | None, site_name: str, address: str = ""
 ) -> tuple[str, ...]:
-    """The paragraphs an image carries about itself (footer_lines wraps them for a layout)."""
+    """The paragraphs an image (a chart, a map) carries about itself (footer_lines wraps them for a layout)."""
     paragraphs: list[str] = []
     for source in (resource.sources if resource is not None else ()) or package.sources:
         text = f"{SOURCE_WORD}：{source.title}" + (f"（{source.slide}）" if source.slide else "")
@@ -235,11 +236,7 @@ def credit_lines(
         if source.reference_date:
             text += f"／{DATE_WORD}：{unify_years(source.reference_date)}"
         paragraphs.append(text)
-    facts: list[str] = []
-    if resource is not None and chart is not None:
-        unit = resource.field(chart.y).unit
-        if unit:
-            facts.append(f"{UNIT_WORD}：{unit}")
+    facts = [f"{UNIT_WORD}：{unit}"] if unit else []
     licences = "、".join(licence.name or licence.title for licence in package.licenses)
     if licences:
         facts.append(f"{LICENCE_WORD}：{licences}")
@@ -257,12 +254,14 @@ def credit_lines(
 
 def footer_lines(paragraphs: tuple[str, ...], layout: Layout) -> tuple[str, ...]:
     """The credit paragraphs wrapped to the width of ``layout`` (an address is never broken)."""
-    lines: list[str] = []
-    for paragraph in paragraphs:
-        is_address = paragraph.startswith(("https://", "http://"))
-        width = layout.width - 10
-        lines += _wrap_address(paragraph, width) if is_address else wrap(paragraph, width, LABEL_PX)
-    return tuple(lines)
+    return tuple(line for paragraph in paragraphs for line in wrap_credit(paragraph, layout.width - 10))
+
+
+def wrap_credit(paragraph: str, max_px: float) -> list[str]:
+    """A credit paragraph in lines of 12 px text no wider than ``max_px``; an address is broken only after a "/"."""
+    if paragraph.startswith(("https://", "http://")):
+        return _wrap_address(paragraph, max_px)
+    return wrap(paragraph, max_px, LABEL_PX)
 
 
 def _wrap_address(address: str, max_px: float) -> list[str]:

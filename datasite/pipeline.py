@@ -173,7 +173,7 @@ def _build_stages(
         return result
     progress = _progress_charts(logic_model, render.SITE_TITLE) if logic_model is not None else []
     rendered, chart_files = charts.start_charts(site, progress, cache, renderer, render.SITE_TITLE, options.base_url)
-    map_files = maps.MapFiles(cache, renderer, loaded.topologies)
+    map_files = maps.MapFiles(cache, renderer, loaded.topologies, render.SITE_TITLE, options.base_url)
     result.charts = len(rendered) + len(progress)
     clock.lap("charts")
     outputs = render.render_site(

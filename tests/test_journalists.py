@@ -157,6 +157,21 @@ def test_every_real_chart_image_carries_its_credits_as_text(real_site: Path) -> 
         assert png_size(real_site / f"{stem}.png") == (round(width * 2), round(height * 2))
 
 
+def test_every_real_map_carries_its_title_and_credits_and_has_a_png_for_print(real_site: Path) -> None:
+    maps = sorted(real_site.glob("maps/*.svg"))
+    assert len(maps) >= 5
+    for path in maps:
+        svg = path.read_text(encoding="utf-8")
+        text = svg_text(path)
+        title = re.search(r"<title>(.*?)</title>", svg).group(1)  # type: ignore[union-attr]
+        assert text.startswith(title), path.name  # drawn above the map
+        assert "出典：" in text and "時点：" in text and "ライセンス：" in text and SITE_NAME in text, path.name
+        assert "国土数値情報" in text  # the boundaries' own credit stays
+        width, height = (float(v) for v in re.search(r'width="([\d.]+)" height="([\d.]+)"', svg).groups())  # type: ignore[union-attr]
+        assert png_size(path.with_suffix(".png")) == (round(width * 2), round(height * 2)), path.name
+    assert not list(real_site.glob("maps/locator/*.png"))  # locator sheets are not figures: no credits, no PNG
+
+
 def test_an_image_names_its_page_when_the_address_is_known(published: Path, golden_site: Path) -> None:
     stem = "charts/sample-consultations/consultations-trend"
     assert f"{BASE}{stem}.html" in svg_text(published / f"{stem}.svg")
