@@ -493,9 +493,11 @@ def test_the_embed_code_shows_the_chart_inside_another_sites_page(
     assert image.evaluate("img => img.naturalWidth") > 300
     expect(frame.locator("figcaption")).to_contain_text("ライセンス")
     expect(frame.locator("figcaption a", has_text="このグラフのページ")).to_have_attribute("target", "_blank")
+    # The frame the code asks for holds the chart and its line of source and licence, at their full size.
     box = page.locator("iframe").bounding_box()
-    shown = image.bounding_box()
-    assert box is not None and shown is not None and shown["y"] + shown["height"] <= box["y"] + box["height"] + 1
+    caption = frame.locator("figcaption").bounding_box()
+    assert box is not None and caption is not None and caption["y"] + caption["height"] <= box["y"] + box["height"] + 1
+    assert image.evaluate("img => img.getBoundingClientRect().width") == 720  # the wide image, drawn 1:1
     context.close()
 
 
