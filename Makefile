@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: site check test lint unit serve golden bench clean
+.PHONY: site check test lint unit serve golden addresses bench clean
 
 $(BIN)/.core-installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ unit: $(BIN)/.test-installed
 serve: $(BIN)/.core-installed
 	@scripts/system-deps.sh fonts
 	$(BIN)/python build.py serve
+
+# After adding pages or files: record the addresses the site now publishes (datapackages/addresses.txt; commit it).
+addresses: $(BIN)/.core-installed
+	@scripts/system-deps.sh fonts
+	$(BIN)/python build.py --record-addresses
 
 golden: $(BIN)/.test-installed
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py -q

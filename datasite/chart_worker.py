@@ -10,6 +10,7 @@ import contextlib
 import json
 import multiprocessing
 import os
+import re
 import tempfile
 import threading
 import time
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, Protocol, TypeVar
+from xml.sax.saxutils import escape
 
 import vl_convert
 
@@ -38,6 +40,7 @@ class ChartJob:
     arguments: tuple[Any, ...]
     with_png: bool = True
     label: str = ""  # what it draws, for a problem line: the files' path without extension
+    footer: tuple[str, ...] = ()  # lines of credits (source, licence…) drawn under the chart, already wrapped
 
 
 ChartResult = tuple[str, str, bytes]  # spec text, SVG text, PNG bytes (empty when not asked for)
@@ -47,14 +50,16 @@ def warm_up() -> None:
     """Import altair, start vl-convert's JavaScript engine and draw one small chart with Japanese text
     (together about 1 s, once per process, while the main process validates), so that the first real
     chart is drawn at full speed."""
-    from . import charts
+    import altair  # noqa: F401  (the specs are built with it: imported now rather than by the first chart)
+
+    from . import charts  # noqa: F401
 
     spec = {
         "data": {"values": [{"年度": "2023年度", "件数": 1}, {"年度": "2024年度", "件数": 2}]},
         "mark": "bar",
         "encoding": {"x": {"field": "年度", "type": "nominal"}, "y": {"field": "件数", "type": "quantitative"}},
         "title": "相談件数",
-        "config": {"font": charts.FONT},
+        "config": {"font": FONT},
     }
     vl_convert.svg_to_png(vl_convert.vegalite_to_svg(spec, format_locale="ja-JP"), scale=2)
 
@@ -71,10 +76,48 @@ def run_job(job: ChartJob) -> ChartResult:
         from . import charts
 
         text = spec_text_of(getattr(charts, job.builder)(*job.arguments))
-    svg: str = vl_convert.vegalite_to_svg(json.loads(text), format_locale="ja-JP")
-    # Rasterising the SVG already laid out is about three times faster than rendering the spec again.
+    svg = with_footer(vl_convert.vegalite_to_svg(json.loads(text), format_locale="ja-JP"), job.footer)
+    # Rasterising the SVG already laid out is about three times faster than rendering the spec again. Twice the
+    # size it is drawn at: sharp on high-density screens and in print.
     png: bytes = vl_convert.svg_to_png(svg, scale=2) if job.with_png else b""
     return text, svg, png
+
+
+# The charts' fonts (charts.FONT): the Japanese system fonts first, IPAex Gothic where none of them is installed.
+FONT = "Hiragino Sans, Hiragino Kaku Gothic ProN, Meiryo, Yu Gothic, IPAexGothic, Noto Sans CJK JP, sans-serif"
+FOOTER_LINE_PX = 16  # the height of a line of 12 px credits
+FOOTER_TOP_PX = 14  # above the first line: a rule and some air
+_ROOT = re.compile(r"<svg\b[^>]*>")
+_SIZE = re.compile(r'\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"')
+
+
+def with_footer(svg: str, lines: tuple[str, ...]) -> str:
+    """The chart's SVG with ``lines`` of 12 px text under it, drawn as text (searchable, selectable, and read the
+    same at any size): the drawing is made taller (its root's height and viewBox, its white background) and the
+    lines are added at its end. (Nesting the drawing in another SVG made rasterising it three times slower.)"""
+    if not lines:
+        return svg
+    root = _ROOT.match(svg)
+    size = _SIZE.search(root.group(0)) if root else None
+    background = f'<rect width="{size.group(1)}" height="{size.group(2)}" fill="white"/>' if size else ""
+    if root is None or size is None or not svg.startswith(background, root.end()) or not svg.endswith("</svg>"):
+        raise ValueError("the chart's SVG is not as vl-convert draws it (a sized root with a white background)")
+    width, height = float(size.group(1)), float(size.group(2))
+    total = height + FOOTER_TOP_PX + len(lines) * FOOTER_LINE_PX
+    head = root.group(0).replace(f'height="{size.group(2)}"', f'height="{total:g}"', 1)
+    head = head.replace(f'viewBox="0 0 {size.group(1)} {size.group(2)}"', f'viewBox="0 0 {width:g} {total:g}"', 1)
+    texts = "".join(
+        f'<text x="5" y="{height + FOOTER_TOP_PX + (index + 1) * FOOTER_LINE_PX - 4:g}" font-size="12px">'
+        f"{escape(line)}</text>"
+        for index, line in enumerate(lines)
+    )
+    credits = (
+        f'<g class="credits" font-family="{FONT}" fill="#222">'
+        f'<line x1="5" x2="{width - 5:g}" y1="{height + 6:g}" y2="{height + 6:g}" stroke="#999" stroke-width="1"/>'
+        f"{texts}</g>"
+    )
+    rest = svg[root.end() + len(background) : -len("</svg>")]
+    return f'{head}<rect width="{width:g}" height="{total:g}" fill="white"/>{rest}{credits}</svg>'
 
 
 class Pending(Protocol[ResultCo]):
@@ -232,16 +275,25 @@ class ImageRenderer:
             self._thread.start()
 
     def submit(
-        self, function: Callable[[Argument], Result], argument: Argument, label: str | None = None
+        self,
+        function: Callable[[Argument], Result],
+        argument: Argument,
+        label: str | None = None,
+        *,
+        first: bool = False,
     ) -> Pending[Result]:
         """``function(argument)`` in a worker (or here, when first asked for). The function must be
-        importable by name and its argument picklable."""
+        importable by name and its argument picklable. A job submitted ``first`` is the next one a worker takes:
+        a long job submitted late (the maps) then runs beside the short ones instead of after them all."""
         label = label or label_of(argument)
         if self._thread is None:
             return _Deferred(function, argument, label)
         task = _Task(function, argument, label)
         with self._lock:
-            self._queue.append(task)
+            if first:
+                self._queue.appendleft(task)
+            else:
+                self._queue.append(task)
         self._wake_writer.send_bytes(b"")
         return _Handle(task)
 

@@ -66,6 +66,12 @@ def _add_build_options(p: argparse.ArgumentParser, *, check: bool) -> None:
     )
     if check:
         p.add_argument("--check", action="store_true", help="validate only; write nothing")
+        p.add_argument(
+            "--record-addresses",
+            action="store_true",
+            help="after the build, add the addresses it published for the first time to DATA/addresses.txt "
+            "(make addresses; docs/addresses.md)",
+        )
     p.add_argument("--cache", type=Path, default=Path(".cache"), help="cache folder for reuse between builds")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     p.add_argument("--jobs", type=int, default=default_workers(), help="worker processes (default: up to 2)")
@@ -284,6 +290,7 @@ def _options(args: argparse.Namespace, epoch: int | None, *, check_only: bool) -
         config_path=args.site,
         workers=max(1, args.jobs),
         base_url=_base_url(args.base_url),
+        record_addresses=getattr(args, "record_addresses", False),
     )
 
 
@@ -291,6 +298,15 @@ def _base_url(value: str | None) -> str | None:
     if not value:
         return None
     return value if value.endswith("/") else value + "/"
+
+
+def _addresses_line(result: BuildResult, options: BuildOptions) -> str:
+    line = f"{result.addresses} published"
+    if options.record_addresses:
+        return f"{line}, all recorded in {result.address_list}"
+    if result.unrecorded:
+        line += f", {result.unrecorded} not yet in {result.address_list}: record them with `make addresses`"
+    return line
 
 
 def summary(result: BuildResult, options: BuildOptions) -> str:
@@ -316,6 +332,7 @@ def summary(result: BuildResult, options: BuildOptions) -> str:
         f"charts     {result.charts}",
         f"files      {result.files}",
         f"warnings   {len(result.warnings)}",
+        f"addresses  {_addresses_line(result, options)}",
         f"seconds    {seconds:.2f} ({stages})",
         f"site       {options.out_dir}/  (view it: make serve → http://127.0.0.1:8000/)",
     ]

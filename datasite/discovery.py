@@ -1,10 +1,12 @@
-"""Machine-readable descriptions of the site: sitemap, robots.txt, schema.org/DCAT JSON-LD, Atom feed
-and a zip of all data. Pure functions returning bytes; dates come from the packages, never the clock."""
+"""Machine-readable descriptions of the site: sitemap, robots.txt, schema.org/DCAT JSON-LD, Atom feed,
+citations (CSL-JSON, BibTeX) and zips of data. Pure functions returning bytes; dates come from the packages,
+never the clock."""
 
 from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -12,7 +14,8 @@ from xml.sax.saxutils import escape, quoteattr
 from .model import Package, Site
 from .rules import is_date
 
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # a fixed timestamp keeps the archive byte-for-byte reproducible
+ZipDate = tuple[int, int, int, int, int, int]
+FIRST_ZIP_DATE: ZipDate = (1980, 1, 1, 0, 0, 0)  # the earliest a zip entry can carry
 TAG_AUTHORITY = "datasite.opendata,2026"
 
 
@@ -153,15 +156,71 @@ def changelog(package: Package) -> list[dict[str, str]]:
     return [{"version": package.version, "date": package.updated, "changes": "公開"}]
 
 
-def data_zip(files: dict[str, bytes]) -> bytes:
+def zip_date(day: str, fallback: str | None = None) -> ZipDate:
+    """A zip entry's timestamp from an ISO date (a package's ``updated``: when its data last changed), or from
+    ``fallback`` (the build date of SOURCE_DATE_EPOCH) when ``day`` is not a date: never the clock, so that the
+    archive is byte-for-byte reproducible."""
+    for candidate in (day, fallback or ""):
+        if is_date(candidate):
+            year, month, date = (int(part) for part in candidate.split("-"))
+            return max(FIRST_ZIP_DATE, (min(year, 2107), month, date, 0, 0, 0))
+    return FIRST_ZIP_DATE
+
+
+def data_zip(files: dict[str, bytes], dates: dict[str, ZipDate], default: ZipDate = FIRST_ZIP_DATE) -> bytes:
+    """``files`` in a zip, in name order, each dated by ``dates`` (its package's data date) or ``default``."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name in sorted(files):
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info = zipfile.ZipInfo(name, date_time=dates.get(name, default))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, files[name])
     return buffer.getvalue()
+
+
+def csl_json(package: Package, address: str | None, site_title: str) -> bytes:
+    """The dataset as a CSL-JSON item (Zotero, Mendeley, pandoc read it): this site publishes it, the source
+    document is its original. The address is there only when the build knows where the site is published."""
+    item: dict[str, Any] = {
+        "id": package.name,
+        "type": "dataset",
+        "title": package.title,
+        "publisher": site_title,
+        "version": package.version,
+        "language": "ja",
+    }
+    if is_date(package.updated):
+        item["issued"] = {"date-parts": [[int(part) for part in package.updated.split("-")]]}
+    if address:
+        item["URL"] = address
+    if package.sources:
+        item["original-title"] = "；".join(source.title for source in package.sources)
+        addresses = [source.path for source in package.sources if source.path.startswith(("https://", "http://"))]
+        if addresses:
+            item["source"] = " ".join(addresses)
+    licences = [lic.path or lic.title or lic.name for lic in package.licenses]
+    if licences:
+        item["license"] = " ".join(licences)
+    return json_bytes([item], sort_keys=False)
+
+
+def bibtex(package: Package, address: str | None, site_title: str) -> bytes:
+    """The dataset as a BibTeX ``@misc`` entry (UTF-8; biblatex and most reference managers read it)."""
+
+    def braced(text: str) -> str:
+        return "{" + "".join("\\" + c if c in "{}\\%&$#_^~" else c for c in text) + "}"
+
+    fields = [("title", package.title), ("publisher", site_title), ("version", package.version)]
+    if is_date(package.updated):
+        fields += [("year", package.updated[:4]), ("date", package.updated)]
+    if address:
+        fields.append(("url", address))
+    if package.sources:
+        fields.append(("note", "；".join(source.title for source in package.sources)))
+    key = re.sub(r"[^A-Za-z0-9]+", "-", package.name).strip("-") or "dataset"
+    body = ",\n".join(f"  {name} = {braced(value)}" for name, value in fields if value)
+    return f"@misc{{{key},\n{body}\n}}\n".encode()
 
 
 def json_bytes(value: Any, *, sort_keys: bool = True) -> bytes:

@@ -53,6 +53,9 @@ class LoadedInput:
     problems: list[Problem] = field(default_factory=list)
     config: str | None = None  # the text of the site configuration (site.toml); None when it could not be read
     config_path: str = ""  # the configuration file, as problem lines name it
+    # The data folder's list of published addresses and its redirects (addresses.py); None when absent.
+    address_list: tuple[str, str | None] = ("addresses.txt", None)  # (the path as shown, its text)
+    redirects: tuple[str, str | None] = ("redirects.csv", None)
 
 
 def display(path: Path, base: Path | None = None) -> str:
@@ -95,6 +98,8 @@ def load(
         loaded.problems.append(Problem(display(data_dir), None, None, "data folder not found"))
     else:
         root = data_dir.resolve()
+        loaded.address_list = _site_file(data_dir / ADDRESS_LIST, root, loaded.problems)
+        loaded.redirects = _site_file(data_dir / REDIRECTS, root, loaded.problems)
         for folder in sorted(p for p in data_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
             if not _inside(folder, root):
                 loaded.problems.append(Problem(display(folder), None, None, _OUTSIDE.format(what="the data folder")))
@@ -142,6 +147,26 @@ def _read_config(path: Path, problems: list[Problem]) -> str | None:
 
 
 _OUTSIDE = "is a symbolic link to something outside {what}; the build reads nothing outside its input folders"
+ADDRESS_LIST = "addresses.txt"  # addresses.LIST_FILE: the addresses the site has published
+REDIRECTS = "redirects.csv"  # addresses.REDIRECTS_FILE: where dropped addresses lead
+
+
+def _site_file(path: Path, root: Path, problems: list[Problem]) -> tuple[str, str | None]:
+    """A text file of the data folder itself (not of a package), as (its path as shown, its text or None)."""
+    shown = display(path)
+    if not path.exists():
+        return shown, None
+    if not _inside(path, root):
+        problems.append(Problem(shown, None, None, _OUTSIDE.format(what="the data folder")))
+        return shown, None
+    if not path.is_file():
+        problems.append(Problem(shown, None, None, "is not a file"))
+        return shown, None
+    try:
+        return shown, path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        problems.append(Problem(shown, None, None, f"not UTF-8 ({error.reason})"))
+        return shown, None
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -20,7 +20,7 @@ from typing import Any, Generic, TypeVar
 
 from markupsafe import Markup
 
-from . import maps, pagination
+from . import charts, maps, pagination
 from .charts import PALETTE, RenderedChart
 from .localgov import gather
 from .localgov_compare import (
@@ -44,7 +44,7 @@ from .localgov_model import (
     View,
     format_number,
 )
-from .model import Resource, Site
+from .model import Package, Resource, Site
 
 OWN_GROUPS = "このサイト独自の比較グループ"
 
@@ -147,7 +147,7 @@ def render_localgov(
     locators = map_files.locators(names, prefecture_codes)
     outside = _outside_names(data, map_files.country_outside("municipality"))
     unlisted = map_files.unlisted("municipality", names)
-    references = _reference_maps(data, map_files, outside)
+    references = _reference_maps(data, map_files, outside, site)
     out.update(_maps(data, page, map_files, references, outside, unlisted))
     out.update(_index(data, page, bool(references)))
     out.update(_group_pages(data, page, references))
@@ -399,10 +399,11 @@ def _outside_names(data: LocalGov, keys: list[str]) -> list[str]:
     return [f"{by_code5[k].pref_name}{by_code5[k].name}" for k in keys if k in by_code5]
 
 
-def _reference_maps(data: LocalGov, map_files: maps.MapFiles, outside: list[str]) -> list[ReferenceMap]:
+def _reference_maps(data: LocalGov, map_files: maps.MapFiles, outside: list[str], site: Site) -> list[ReferenceMap]:
     """A municipal choropleth for each axis of the peer groups that reads a reference table (population,
     財政力指数, type): the classes are the axis's groups."""
     del outside
+    packages = {package.name: package for package in site.packages}
     out: list[ReferenceMap] = []
     municipalities = [g for g in data.governments.values() if not g.is_prefecture]
     for grouping in data.groupings:
@@ -448,13 +449,27 @@ def _reference_maps(data: LocalGov, map_files: maps.MapFiles, outside: list[str]
             for g in sorted(municipalities, key=lambda g: g.code5)
         )
         legend = tuple((c.label, c.colour) for c in classes)
-        map_files.request(image, maps.MapDrawing("municipality", regions, legend, title, alt))
+        href = f"maps/groups-{grouping.id}.html"
+        credits = _map_credits(map_files, packages, grouping.basis[0], grouping.basis[1], None, href)
+        map_files.request(image, maps.MapDrawing("municipality", regions, legend, title, alt, credits=credits))
         out.append(
             ReferenceMap(
                 grouping, f"maps/groups-{grouping.id}.html", image, title, tuple(classes), values, without, alt
             )
         )
     return out
+
+
+def _map_credits(
+    map_files: maps.MapFiles, packages: dict[str, Package], package: str, resource: str, unit: str | None, href: str
+) -> tuple[str, ...]:
+    """What a map drawn from ``package``'s table ``resource`` says of its data (charts.credit_lines)."""
+    found = packages.get(package)
+    if found is None:
+        return ()
+    table = next((r for r in found.resources if r.name == resource), None)
+    address = f"{map_files.base_url}{href}" if map_files.base_url else ""
+    return charts.credit_lines(found, table, unit, map_files.site_name, address)
 
 
 def _basis_title(data: LocalGov, grouping: Grouping) -> str:
@@ -499,8 +514,16 @@ def _maps(
             title = link.resource.title + (f"（{view.label}）" if view.label else "")
             drawing, classes = _view_drawing(data, link, view, title)
             view.alt = _map_alt(link, view, title, classes)
+            credits = charts.credit_lines(
+                link.package,
+                link.resource,
+                link.unit,
+                map_files.site_name,
+                f"{map_files.base_url}{link.href}" if map_files.base_url else "",
+            )
             map_files.request(
-                view.image, maps.MapDrawing(drawing.level, drawing.regions, drawing.legend, title, view.alt)
+                view.image,
+                maps.MapDrawing(drawing.level, drawing.regions, drawing.legend, title, view.alt, credits=credits),
             )
             legends[link.slug].append(classes)
         by_prefecture = _map_table(data, link)

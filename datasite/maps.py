@@ -32,10 +32,12 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Literal
+from typing import Any, Literal
 
 from .cache import Cache, code_fingerprint, digest
 from .chart_worker import ImageRenderer, Pending
+from .charts import wrap_credit
+from .typeset import wrap
 
 Level = Literal["prefecture", "municipality"]
 Topologies = Mapping[str, str]  # TopoJSON text by its path under reference/topojson (load.LoadedInput.topologies)
@@ -66,6 +68,9 @@ CREDIT_LINES = (
     "をスマートニュース メディア研究所が加工したもの（smartnews-smri/japan-topography）を利用",
     FURTHER_PROCESSING,
 )
+TITLE_PX = 15  # the map's title, drawn above it
+TITLE_LINE_PX = 20
+CREDIT_LINE_PX = 16  # a line of the 12 px data credits under the map
 FONT = "Hiragino Sans, Hiragino Kaku Gothic ProN, Meiryo, Yu Gothic, IPAexGothic, Noto Sans CJK JP, sans-serif"
 NO_DATA_COLOUR = "#c8c8c8"
 OUTSIDE_LIST_COLOUR = "#ededed"  # land the list of governments does not cover (the six villages of 北方領土)
@@ -394,6 +399,9 @@ class MapDrawing:
     title: str
     description: str
     default: str = OUTSIDE_LIST_COLOUR  # for features that no region names (not in the list of governments)
+    # What the image says of its data, drawn under the map (charts.credit_lines): its source and reference date,
+    # unit, licence, the site's name and the map page's address, so that a saved map keeps them.
+    credits: tuple[str, ...] = ()
 
     @property
     def boundaries(self) -> str:
@@ -434,14 +442,24 @@ class Atlas:
         return frame, outside
 
     def choropleth(self, drawing: MapDrawing) -> str:
+        """The map, its title above it and, under it, its data's credits and the boundaries' credit."""
         frame, _ = self.country(drawing.level)
         topology = self.topologies[drawing.level]
         regions = {r.key: r for r in drawing.regions}
         legend_height = 24 + 22 * len(drawing.legend)
-        credit_height = 14 * len(CREDIT_LINES) + 8
-        width, height = frame.width, frame.height + credit_height
+        title = wrap(drawing.title, frame.width - 2 * PAD, TITLE_PX)
+        top = TITLE_LINE_PX * len(title) + 8
+        credits = [line for paragraph in drawing.credits for line in wrap_credit(paragraph, frame.width - 2 * PAD)]
+        credit_height = CREDIT_LINE_PX * len(credits) + 14 * len(CREDIT_LINES) + 8
+        width, height = frame.width, top + frame.height + credit_height
         parts = [_svg_head(width, height, drawing.title, drawing.description)]
         parts.append(f'<rect width="{width}" height="{height}" fill="#fff"/>')
+        parts += [
+            f'<text x="{PAD}" y="{TITLE_LINE_PX * (i + 1) - 2}" font-size="{TITLE_PX}px" font-weight="bold" '
+            f'fill="#111">{escape(line)}</text>'
+            for i, line in enumerate(title)
+        ]
+        parts.append(f'<g transform="translate(0,{top})">')
         stroke = "0.6" if drawing.level == "prefecture" else "0.25"
         parts.append(f'<g stroke="#fff" stroke-width="{stroke}" stroke-linejoin="round">')
         for feature in topology.features:
@@ -459,13 +477,17 @@ class Atlas:
         if drawing.level == "municipality":
             borders = _shared_arcs(topology)
             parts.append(f'<path d="{frame.lines(borders)}" fill="none" stroke="#333" stroke-width="0.7"/>')
-        parts.append(f'<g font-size="14" fill="#111">{_legend(drawing.legend, legend_height)}</g>')
-        y = frame.height + 14
-        credit = "".join(
+        parts.append(f'<g font-size="14" fill="#111">{_legend(drawing.legend, legend_height)}</g></g>')
+        y = top + frame.height + 14
+        parts += [
+            f'<text x="{PAD}" y="{y + CREDIT_LINE_PX * i}" font-size="12px" fill="#222">{escape(line)}</text>'
+            for i, line in enumerate(credits)
+        ]
+        y += CREDIT_LINE_PX * len(credits)
+        parts += [
             f'<text x="{PAD}" y="{y + 14 * i}" font-size="11" fill="#333">{escape(line)}</text>'
             for i, line in enumerate(CREDIT_LINES)
-        )
-        parts.append(credit)
+        ]
         parts.append("</svg>\n")
         return "".join(parts)
 
@@ -707,12 +729,21 @@ class MapFiles:
     drawn while the government pages render), or drawn here by ``collect`` when no worker runs. Every drawing
     is cached by its content."""
 
-    def __init__(self, cache: Cache, renderer: ImageRenderer | None, topologies: Topologies) -> None:
+    def __init__(
+        self,
+        cache: Cache,
+        renderer: ImageRenderer | None,
+        topologies: Topologies,
+        site_name: str = "",
+        base_url: str | None = None,
+    ) -> None:
         self._cache, self._renderer, self._topologies = cache, renderer, topologies
+        # What the maps' credits name (charts.credit_lines): the site, and the map page's address when known.
+        self.site_name, self.base_url = site_name, base_url
         self._atlas: Atlas | None = None
         self._requested: dict[str, tuple[str, MapDrawing]] = {}
         self._locators: tuple[str, Locators, dict[str, tuple[str, str]]] | None = None
-        self._pending: Pending[dict[str, str]] | None = None
+        self._pending: Pending[dict[str, Any]] | None = None
         self._batch: set[str] = set()  # the paths the pending batch draws
 
     @property
@@ -754,25 +785,30 @@ class MapFiles:
         if not drawings and layout is None:
             return
         job = (dict(self._topologies), drawings, None if layout is None else (layout[1], layout[2]))
-        self._pending = self._renderer.submit(draw_batch, job)
+        self._pending = self._renderer.submit(draw_batch, job, first=True)  # the longest job: started next
         self._batch = {p for p, _ in drawings}
 
     def collect(self) -> dict[str, bytes]:
+        """Every map: each choropleth as SVG and as PNG (twice its size, for print), and the locator drawings."""
         drawn = self._pending.get() if self._pending is not None else {}
         files: dict[str, bytes] = {}
         for path, (key, drawing) in sorted(self._requested.items()):
-            cached = self._cache.get("maps", key)
-            if cached is None:
-                text = drawn[path] if path in self._batch else self.atlas.choropleth(drawing)
-                cached = text.encode("utf-8")
-                self._cache.put("maps", key, cached)
-            files[path] = cached
+            svg, png = self._cache.get("maps", key), self._cache.get("maps", key + ".png")
+            if svg is None or png is None:
+                if path in self._batch:
+                    svg, png = drawn[path].encode("utf-8"), drawn[path + PNG]
+                else:
+                    svg, png = draw_choropleth(self.atlas, drawing)
+                self._cache.put("maps", key, svg)
+                self._cache.put("maps", key + ".png", png)
+            files[path] = svg
+            files[path.removesuffix(".svg") + ".png"] = png
         if self._locators is not None:
             key, layout, names = self._locators
             bundle = self._cache.get("maps", key)
             if bundle is None:
                 texts = (
-                    {p: t for p, t in drawn.items() if p not in self._batch}
+                    {p: t for p, t in drawn.items() if p not in self._batch and not p.endswith(PNG)}
                     if drawn
                     else self.atlas.draw_locators(layout, names)
                 )
@@ -782,20 +818,34 @@ class MapFiles:
         return files
 
 
+PNG = "\0png"  # a drawing's PNG, in a batch's results: its path and this
+
+
+def draw_choropleth(atlas: Atlas, drawing: MapDrawing) -> tuple[bytes, bytes]:
+    """A choropleth's SVG, and its PNG rasterised from it at twice its size (vl-convert's resvg)."""
+    import vl_convert
+
+    svg = atlas.choropleth(drawing)
+    return svg.encode("utf-8"), vl_convert.svg_to_png(svg, scale=2)
+
+
 _WORKER_ATLAS: dict[str, Atlas] = {}  # in a chart worker: the atlas of the boundaries it was last given
 
 
 def draw_batch(
     job: tuple[dict[str, str], tuple[tuple[str, MapDrawing], ...], tuple[Locators, dict[str, tuple[str, str]]] | None],
-) -> dict[str, str]:
-    """Every drawing of a batch, by path (run in a chart worker)."""
+) -> dict[str, Any]:
+    """Every drawing of a batch, by path, SVG text; a choropleth's PNG at its path + PNG (run in a chart worker)."""
     topologies, drawings, locators = job
     key = digest("atlas", *(part for name, text in sorted(topologies.items()) for part in (name, text)))
     atlas = _WORKER_ATLAS.get(key)
     if atlas is None:
         _WORKER_ATLAS.clear()
         atlas = _WORKER_ATLAS[key] = Atlas(topologies)
-    out = {path: atlas.choropleth(drawing) for path, drawing in drawings}
+    out: dict[str, Any] = {}
+    for path, drawing in drawings:
+        svg, out[path + PNG] = draw_choropleth(atlas, drawing)
+        out[path] = svg.decode("utf-8")
     if locators is not None:
         out.update(atlas.draw_locators(*locators))
     return out

@@ -41,6 +41,7 @@ class BuildOptions:
     content_dir: Path | None = None
     base_url: str | None = None
     config_path: Path | None = None  # the site's configuration; None: site.toml beside the data folder
+    record_addresses: bool = False  # add the addresses published for the first time to the data's addresses.txt
 
     @property
     def config_file(self) -> Path:
@@ -58,6 +59,9 @@ class BuildResult:
     seconds: dict[str, float] = field(default_factory=dict)
     up_to_date: bool = False
     review: dict[str, int] = field(default_factory=dict)
+    addresses: int = 0  # published (addresses.counted)
+    unrecorded: int = 0  # of them, not yet in the data's addresses.txt
+    address_list: str = ""  # that list, as shown
 
 
 VALIDATION_POOL_THRESHOLD = 24  # uncached packages needed before a process pool pays for itself
@@ -103,7 +107,9 @@ def _build(options: BuildOptions, cache: Cache) -> BuildResult:
     )
     package_keys = [_package_key(package) for package in loaded.packages]
     inputs = _inputs_key(loaded, package_keys, options)
-    if not options.check_only and _still_published(cache, inputs, options.out_dir, result):
+    # Recording the addresses needs the build's own list of what it publishes: a build that does it is never skipped.
+    skippable = not options.check_only and not options.record_addresses
+    if skippable and _still_published(cache, inputs, options.out_dir, result):
         clock.lap("load")
         return result
     clock.lap("load")
@@ -130,6 +136,7 @@ def _build_stages(
     clock: _Clock,
 ) -> BuildResult:
     from . import (
+        addresses,
         captions,
         charts,
         config,
@@ -183,9 +190,10 @@ def _build_stages(
     clock.lap("model")
     if options.check_only:
         return result
-    progress = [chart for logic_model in logic_models for chart in _progress_charts(logic_model)]
-    rendered, chart_files = charts.start_charts(site, progress, cache, renderer)
-    map_files = maps.MapFiles(cache, renderer, loaded.topologies)
+    name = site_config.name
+    progress = [chart for logic_model in logic_models for chart in _progress_charts(logic_model, name)]
+    rendered, chart_files = charts.start_charts(site, progress, cache, renderer, name, options.base_url)
+    map_files = maps.MapFiles(cache, renderer, loaded.topologies, name, options.base_url)
     result.charts = len(rendered) + len(progress)
     clock.lap("charts")
     outputs = render.render_site(
@@ -215,19 +223,30 @@ def _build_stages(
         outputs.update(map_files.collect())
     except JobFailed as failure:
         raise BuildError([Problem(failure.label, None, None, f"could not be drawn: {failure.reason}")]) from failure
+    declared = addresses.Declared(*loaded.address_list, *loaded.redirects)
+    checked, address_problems = addresses.check(declared, outputs)
+    if address_problems:
+        raise BuildError(address_problems)
+    outputs.update(render.redirect_files(checked.redirects, outputs, loaded.templates, site_config.name))
+    result.addresses = len(addresses.counted(outputs))
+    result.unrecorded, result.address_list = len(checked.unrecorded), declared.list_path
     clock.lap("images")
     result.pages = sum(1 for name in outputs if name.endswith(".html"))
     result.files = len(outputs)
     write.write_site(outputs, options.out_dir, protected_folders(options))
+    if options.record_addresses:
+        recorded = addresses.read_list(declared.list_text or "", declared.list_path)[0]
+        write.record_address_list(options.data_dir / load.ADDRESS_LIST, addresses.list_text(recorded, outputs))
     clock.lap("write")
     cache.put("builds", inputs, _remember(result, load.tree_signature(options.out_dir)))
     return result
 
 
-def _progress_charts(logic_model: logic.LogicModel) -> list[charts.ProgressChart]:
+def _progress_charts(logic_model: logic.LogicModel, site_name: str) -> list[charts.ProgressChart]:
     """For each indicator with a target: its actual (baseline) value against the target line."""
     from . import charts
 
+    credits = charts.credit_lines(logic_model.package, None, None, site_name)
     progress: list[charts.ProgressChart] = []
     for indicator in logic_model.indicators:
         if indicator.baseline_value is None or indicator.target_value is None:
@@ -243,6 +262,7 @@ def _progress_charts(logic_model: logic.LogicModel) -> list[charts.ProgressChart
                 indicator.baseline_value,
                 target,
                 indicator.target_value,
+                credits,
                 logic_model.progress_folder,
             )
         )
@@ -318,6 +338,7 @@ def _inputs_key(loaded: load.LoadedInput, package_keys: list[str], options: Buil
     parts += [part for name, text in sorted(loaded.content.items()) for part in (name, text)]
     parts += [part for name, text in sorted(loaded.topologies.items()) for part in (name, text)]
     parts += [loaded.config_path, loaded.config or ""]
+    parts += [repr((loaded.address_list, loaded.redirects))]
     return digest("build", *parts)
 
 
@@ -329,15 +350,18 @@ def _still_published(cache: Cache, inputs: str, out_dir: Path, result: BuildResu
     remembered = json.loads(entry)
     if remembered["site"] != load.tree_signature(out_dir):
         return False
-    for key in ("packages", "resources", "pages", "charts", "files", "review"):
+    for key in REMEMBERED:
         setattr(result, key, remembered[key])
     result.warnings = [Problem(**problem) for problem in remembered["warnings"]]
     result.up_to_date = True
     return True
 
 
+REMEMBERED = ("packages", "resources", "pages", "charts", "files", "review", "addresses", "unrecorded", "address_list")
+
+
 def _remember(result: BuildResult, site_digest: str) -> bytes:
-    summary = {key: getattr(result, key) for key in ("packages", "resources", "pages", "charts", "files", "review")}
+    summary = {key: getattr(result, key) for key in REMEMBERED}
     summary["warnings"] = [asdict(problem) for problem in result.warnings]
     summary["site"] = site_digest
     return json.dumps(summary, sort_keys=True, ensure_ascii=False).encode("utf-8")

@@ -18,7 +18,7 @@ from jinja2.bccache import Bucket
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from . import discovery, downloads, listings, localgov, localgov_pages, logic_pages, prose_pages, standing
+from . import chart_pages, discovery, downloads, listings, localgov, localgov_pages, logic_pages, prose_pages, standing
 from .cache import Cache, code_fingerprint, digest
 from .charts import RenderedChart
 from .config import Document, Goal, NavItem, SiteConfig
@@ -36,7 +36,7 @@ from .localgov_model import Government, Group, Linked, LocalGov
 from .logic import LogicModel
 from .maps import MapFiles
 from .memo import RenderMemo
-from .model import Area, Package, Resource, Site, fiscal_year_label
+from .model import Area, License, Package, Resource, Site, fiscal_year_label
 from .strings import Strings
 from .typeset import unify_years
 
@@ -93,6 +93,8 @@ def render_site(
     words = options.strings
     markdown = JapaneseMarkdown(content.glossary)  # one renderer for descriptions and prose pages
     env = make_environment(templates, markdown, options.compiled_templates)
+    # Seen by every template and macro: a chart's address and a citation are absolute when this is known.
+    env.globals.update(site_url=options.base_url, site_title=config.name)
     by_resource: dict[tuple[str, str], list[RenderedChart]] = {}
     for rendered in charts:
         by_resource.setdefault((rendered.package, rendered.resource), []).append(rendered)
@@ -174,7 +176,6 @@ def render_site(
             "package": package,
             "area": site.area_of(package),
             "charts_by_resource": by_resource,
-            "citation": citation(package, site, words),
             "changelog": discovery.changelog(package),
             "jsonld": discovery.dataset_jsonld(package, options.base_url or "../../", config.name),
         }
@@ -193,13 +194,14 @@ def render_site(
             )
             if len(out[path]) <= PAGE_BUDGET:
                 break
-        out.update(_downloads(package, memo))
+        out.update(_downloads(package, site.area_of(package), config.name, env, options, memo))
+    out.update(chart_pages.chart_pages(site, charts, page, PAGE_BUDGET))
     for model in logic_models:
         out.update(logic_pages.logic_pages(model, site, page, by_resource, words))
     out.update(prose_pages.content_pages(content, page, prose, site, words))
     out.update(localgov_pages.render_localgov(site, page, by_resource, map_files))
     out["404.html"] = page("404.html", "404.html", "ページが見つかりません", "ページが見つかりません。", [])
-    out.update(_discovery_files(site, out, options, memo))
+    out.update(_discovery_files(site, out, options, memo, env))
     for name, data in static.items():
         out[f"assets/{name}"] = data
     return out
@@ -246,7 +248,7 @@ def make_environment(
 # Objects that many pages show: each is hashed once for the page cache's keys (memo.py).
 SHARED_TYPES = (Site, Package, Resource, LogicModel, Linked, LocalGov, Government, Group)
 PAGE_BUDGET = 96 * 1024  # bytes of HTML a page should stay under
-DATASET_PREVIEW_ROWS = (20, 10, 5, 3)  # table preview rows on a dataset page, fewer while the page is over budget
+DATASET_PREVIEW_ROWS = (20, 10, 5, 3, 2, 1)  # table preview rows on a dataset page, fewer while the page is over budget
 
 
 @dataclass(frozen=True)
@@ -388,7 +390,7 @@ def _page_renderer(
     return page
 
 
-def _discovery_files(site: Site, out: Outputs, options: RenderOptions, memo: RenderMemo) -> Outputs:
+def _discovery_files(site: Site, out: Outputs, options: RenderOptions, memo: RenderMemo, env: Environment) -> Outputs:
     base = options.base_url or ""
     name = site.config.name
     files: Outputs = {
@@ -398,19 +400,42 @@ def _discovery_files(site: Site, out: Outputs, options: RenderOptions, memo: Ren
         ),
         "feed.xml": memo.get_or_render("feed.xml", (site, base), lambda: discovery.atom_feed(site, name, base)),
     }
-    data = {
-        name: content
-        for name, content in out.items()
-        if name.startswith("datasets/")
-        and name.endswith((".csv", "datapackage.json"))
-        and not name.endswith(".excel.csv")
-    }
-    contents = digest("zip", *(part for name in sorted(data) for part in (name, data[name])))
-    files["downloads/all-data.zip"] = memo.get_or_render("all-data.zip", contents, lambda: discovery.data_zip(data))
+    # All the data: each dataset's README, datapackage.json and both CSVs, a README and the licences at the top.
+    data: dict[str, bytes] = {}
+    dates: dict[str, discovery.ZipDate] = {}
+    for package in site.packages:
+        folder = f"datasets/{package.name}/"
+        names = ["README.txt", "datapackage.json"]
+        names += [f"{r.name}{suffix}" for r in package.resources for suffix in (".csv", ".excel.csv")]
+        date = discovery.zip_date(package.updated, options.built_on)
+        for name in names:
+            data[folder + name] = out[folder + name]
+            dates[folder + name] = date
+    licences: dict[tuple[str, str, str], list[str]] = {}
+    for package in site.packages:
+        for licence in package.licenses:
+            licences.setdefault((licence.name, licence.title, licence.path), []).append(package.name)
+    listed = [(License(*key), names) for key, names in licences.items()]
+    data["LICENSE.txt"] = _text(env, "all_data_license.txt", licences=listed)
+    data["README.txt"] = _text(env, "all_data_readme.txt", packages=list(site.packages))
+    newest = max((dates[name] for name in dates), default=discovery.zip_date("", options.built_on))
+    contents = digest(
+        "zip", repr(sorted(dates.items())), *(part for name in sorted(data) for part in (name, data[name]))
+    )
+    files["downloads/all-data.zip"] = memo.get_or_render(
+        "all-data.zip", contents, lambda: discovery.data_zip(data, dates, newest)
+    )
     if options.base_url:
         pages = [name for name in out if name.endswith(".html") and name != "404.html"]
         files["sitemap.xml"] = discovery.sitemap(pages, options.base_url)
     return files
+
+
+def _text(env: Environment, template: str, **context: Any) -> bytes:
+    """A plain-text file (a README, the licences) from its template: UTF-8, with Windows line ends, which every
+    editor shows as lines (Notepad included)."""
+    text = env.get_template(template).render(**context)
+    return text.replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8")
 
 
 def _og_image(chart: RenderedChart | None, root: str, base_url: str | None) -> str | None:
@@ -420,14 +445,39 @@ def _og_image(chart: RenderedChart | None, root: str, base_url: str | None) -> s
     return f"{base_url or root}charts/{chart.package}/{chart.slug}.png"
 
 
-def _downloads(package: Package, memo: RenderMemo) -> Outputs:
+def _downloads(
+    package: Package, area: Area | None, site_name: str, env: Environment, options: RenderOptions, memo: RenderMemo
+) -> Outputs:
+    """A dataset's files: each table's two CSVs, its datapackage.json, a README, its citation (CSL-JSON and
+    BibTeX) and a zip of them all, dated from the data's last change."""
+    folder = f"datasets/{package.name}/"
     out: Outputs = {}
-    for resource in package.resources:
-        numeric = {field.name for field in resource.fields if field.type in {"integer", "number"}}
-        out[f"datasets/{package.name}/{resource.name}.csv"] = downloads.program_csv(resource.text)
-        out[f"datasets/{package.name}/{resource.name}.excel.csv"] = downloads.excel_csv(resource.text, numeric)
-    out[f"datasets/{package.name}/datapackage.json"] = memo.get_or_render(
+    totals: dict[str, list[str]] = {}
+    for resource, descriptor in zip(package.resources, package.descriptor["resources"], strict=True):
+        table = downloads.Table.of(resource.text, descriptor)
+        out[f"{folder}{resource.name}.csv"] = downloads.program_csv(table)
+        out[f"{folder}{resource.name}.excel.csv"] = downloads.excel_csv(table)
+        labels = downloads.total_labels(table)
+        if labels:
+            totals[resource.name] = labels
+    out[f"{folder}datapackage.json"] = memo.get_or_render(
         "datapackage.json", package, lambda: _download_descriptor(package)
+    )
+    address = f"{options.base_url}{folder}index.html" if options.base_url else None
+    out[f"{folder}citation.json"] = discovery.csl_json(package, address, site_name)
+    out[f"{folder}citation.bib"] = discovery.bibtex(package, address, site_name)
+    out[f"{folder}README.txt"] = memo.get_or_render(
+        "README.txt",
+        (package, area, totals),
+        lambda: _text(
+            env, "dataset_readme.txt", package=package, area=area, totals=totals, changelog=discovery.changelog(package)
+        ),
+    )
+    date = discovery.zip_date(package.updated, options.built_on)
+    inside = [name for name in out if not name.endswith(("citation.json", "citation.bib"))]
+    files = {f"{package.name}/{name.removeprefix(folder)}": out[name] for name in inside}
+    out[f"{folder}{package.name}.zip"] = memo.get_or_render(
+        "dataset.zip", (package, date, sorted(files)), lambda: discovery.data_zip(files, {}, date)
     )
     return out
 
@@ -452,11 +502,24 @@ def document_of(package: Package, config: SiteConfig) -> Document | None:
     return goal.source if goal is not None else None
 
 
-def citation(package: Package, site: Site, words: Strings) -> str:
-    updated = unify_years(package.updated)
-    document = document_of(package, site.config)
-    original = f"原典：{cited(document, words)}。" if document is not None else ""
-    return f"{site.config.name}「{package.title}」（版 {package.version}、{updated} 更新）。{original}"
+def redirect_files(leads: dict[str, str], outputs: Outputs, templates: dict[str, str], site_title: str) -> Outputs:
+    """At each address the site no longer publishes: a page that leads to its new address (for a page), or the
+    new file's bytes (for a file: a static host cannot redirect a CSV). See addresses.py."""
+    from . import addresses
+
+    env = make_environment(templates) if any(address.endswith(".html") for address in leads) else None
+    out: Outputs = {}
+    for address, to in sorted(leads.items()):
+        if env is None or not address.endswith(".html"):
+            out[address] = outputs[to]
+            continue
+        root = "../" * address.count("/")
+        out[address] = (
+            env.get_template("redirect.html")
+            .render(root=root, csp=CSP, site_title=site_title, target=addresses.relative(address, to))
+            .encode("utf-8")
+        )
+    return out
 
 
 def json_script(value: Any) -> Markup:

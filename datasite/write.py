@@ -9,6 +9,7 @@ writing at the same time.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import fcntl
@@ -24,7 +25,15 @@ from typing import NamedTuple
 
 from .errors import OutputError, UnsafeOutputError
 
-__all__ = ["MANIFEST", "Guarded", "OutputError", "UnsafeOutputError", "check_output_folder", "write_site"]
+__all__ = [
+    "MANIFEST",
+    "Guarded",
+    "OutputError",
+    "UnsafeOutputError",
+    "check_output_folder",
+    "record_address_list",
+    "write_site",
+]
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -271,3 +280,22 @@ def _locked(path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def record_address_list(path: Path, text: str) -> None:
+    """Replace the data folder's list of published addresses (addresses.txt) with ``text``, atomically: a file
+    beside it, renamed over it. The list only grows (addresses.list_text), so nothing recorded is ever lost."""
+    try:
+        handle, staging = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(text)
+            os.chmod(staging, 0o644)
+            os.replace(staging, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(staging)
+            raise
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise OutputError(f"{error.filename or path}: cannot record the published addresses: {reason}") from error

@@ -309,7 +309,9 @@ def test_a_failed_chart_job_is_one_line_of_the_build(
         def get(self) -> None:
             raise JobFailed(self.label, "the worker process drawing it stopped (exit code -6)")
 
-    def submit(self: ImageRenderer, function: Any, argument: Any, label: str | None = None) -> Failed:
+    def submit(
+        self: ImageRenderer, function: Any, argument: Any, label: str | None = None, *, first: bool = False
+    ) -> Failed:
         return Failed(label or chart_worker.label_of(argument))
 
     monkeypatch.setattr(ImageRenderer, "submit", submit)

@@ -59,7 +59,7 @@ def html_pages(site: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def page_types(real_site: Path) -> list[str]:
     """One page of every type: home, every area page (continued pages too), the datasets catalogue, one
-    dataset page, the second page of a long list of local governments and the 404 page."""
+    dataset page, one chart's page, the second page of a long list of local governments and the 404 page."""
     areas = sorted(path.relative_to(real_site).as_posix() for path in real_site.glob("areas/*/*.html"))
     datasets = sorted(path.relative_to(real_site).as_posix() for path in real_site.glob("datasets/*/index.html"))
     continued = sorted(path.relative_to(real_site).as_posix() for path in real_site.glob("areas/*/page-*.html"))
@@ -67,7 +67,9 @@ def page_types(real_site: Path) -> list[str]:
     assert areas and datasets and continued and (real_site / listing).is_file()
     preferred = "datasets/jusou-implementation/index.html"
     dataset = preferred if preferred in datasets else datasets[0]
-    return ["index.html", *areas, "datasets/index.html", dataset, listing, "404.html"]
+    chart = "charts/hikikomori-consultations/cases-trend-trend.html"
+    assert (real_site / chart).is_file()
+    return ["index.html", *areas, "datasets/index.html", dataset, chart, listing, "404.html"]
 
 
 def new_page(browser: Browser, *, width: int = 1024, height: int = 800, bypass_csp: bool = False) -> Page:
@@ -125,6 +127,9 @@ AXE_RUN = """tags => axe.run(document, {runOnly: {type: "tag", values: tags}, re
     v.nodes.map(n => `      ${n.target.join(" ")}: ${n.failureSummary.replace(/\\s+/g, " ")}`).join("\\n")))"""
 
 
+EMBED = "charts/hikikomori-consultations/cases-trend-trend.embed.html"  # a chart's embeddable view: no skip link
+
+
 def axe_violations(browser: Browser, base_url: str, paths: list[str]) -> list[str]:
     """axe-core's WCAG 2.2 AA violations on each page, one line each (with the elements it names)."""
     axe = npm_tool(AXE_JS)
@@ -143,7 +148,7 @@ def axe_violations(browser: Browser, base_url: str, paths: list[str]) -> list[st
 
 @pytest.mark.browser
 def test_axe_finds_no_wcag22_aa_violations(browser: Browser, base_url: str, page_types: list[str]) -> None:
-    found = axe_violations(browser, base_url, page_types)
+    found = axe_violations(browser, base_url, [*page_types, EMBED])
     assert found == [], f"{len(found)} axe-core violations:\n" + "\n".join(found)
 
 
