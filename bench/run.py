@@ -210,6 +210,36 @@ def era_label(fiscal_year: int) -> str:
     return f"平成{'元' if n == 1 else n}年度"
 
 
+# The site configuration of a generated set (site.toml beside its data folder): the areas its packages name.
+SITE_CONFIG = """[site]
+name = "ベンチマーク用の合成サイト"
+publisher = "ベンチマーク"
+description = "ベンチマーク用の合成データのサイト。数値は架空です。"
+
+[[goals]]
+slug = "bench"
+number = "B-1"
+title = "ベンチマーク用の施策目標"
+statement = "合成データで生成器の速さを測ること"
+
+[goals.source]
+title = "ベンチマーク用の合成資料"
+publisher = "ベンチマーク"
+"""
+SITE_AREAS = {1: "area-1", 2: "area-2", 3: "area-3"}
+
+
+def write_site_config(data_dir: Path) -> Path:
+    """Write the configuration a build of a generated set reads, beside ``data_dir``; returns its path."""
+    areas = "".join(
+        f'\n[[goals.areas]]\nnumber = {number}\nslug = "{slug}"\ntitle = "合成データの分野{number}"\n'
+        for number, slug in SITE_AREAS.items()
+    )
+    path = data_dir.parent / "site.toml"
+    path.write_text(SITE_CONFIG + areas, encoding="utf-8")
+    return path
+
+
 def generate(
     data_dir: Path,
     count: int,
@@ -1010,6 +1040,7 @@ def log(message: str) -> None:
 def bench_size(n: int, root: Path, builder: Builder, cli_limit: int, seed: int) -> SizeResult:
     data, out, cache = root / "datapackages", root / "site", root / CACHE_DIR_NAME
     generated = generate(data, n, seed)
+    write_site_config(data)
     log(f"N={n}: generated {generated.resources} resources, {generated.charts} charts, {generated.rows} rows")
     check = builder.verify_check_strict(data, cache, n)
     log(f"N={n}: build.py --check --strict passes ({check.wall_s:.2f}s)")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .charts import RenderedChart
-from .model import AREAS, Resource, Site
+from .model import Resource, Site
 
 Outputs = dict[str, bytes]
 Page = Callable[..., bytes]
@@ -26,7 +26,8 @@ def chart_pages(site: Site, charts: list[RenderedChart], page: Page, budget: int
     for rendered in charts:
         package = packages[rendered.package]
         resource = next(r for r in package.resources if r.name == rendered.resource)
-        area = next(a for a in AREAS if a.number == package.policy_area)
+        area = site.area_of(package)  # validated: every package names an area of the configuration
+        assert area is not None, package.name
         title = rendered.chart.title
         description = " ".join(rendered.chart.description.split())[:160] or title
         context = {"rendered": rendered, "resource": resource, "package": package, "area": area}

@@ -77,10 +77,11 @@ class ProgressChart:
     target_label: str
     target: float
     credits: tuple[str, ...] = ()  # what the image says of its source and licence (credit_lines)
+    folder: str = "indicators"  # under charts/: each goal's indicators have their own on a site of several goals
 
     @property
     def path(self) -> str:
-        return f"charts/indicators/{self.indicator}-progress"
+        return f"charts/{self.folder}/{self.indicator}-progress"
 
 
 @dataclass(frozen=True)

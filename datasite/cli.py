@@ -13,9 +13,8 @@ from functools import partial
 from pathlib import Path
 
 from .errors import BuildError, OutputError, UnsafeOutputError
-from .load import DEFAULT_MAX_FILE_BYTES, display
+from .load import DEFAULT_MAX_FILE_BYTES, default_config, display
 from .pipeline import BUILTIN_TEMPLATES, BuildOptions, BuildResult, build, default_workers, protected_folders
-from .rules import POLICY_AREAS
 from .serve import HOST, Preview
 from .write import check_output_folder
 
@@ -57,6 +56,14 @@ def _add_build_options(p: argparse.ArgumentParser, *, check: bool) -> None:
         default=None,
         help="folder of Markdown pages and glossary.csv (default: content/ beside --data, if present)",
     )
+    p.add_argument(
+        "--site",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="the site's configuration: name, goals, areas, navigation, roles of packages "
+        "(default: site.toml beside --data)",
+    )
     if check:
         p.add_argument("--check", action="store_true", help="validate only; write nothing")
         p.add_argument(
@@ -93,11 +100,18 @@ def new_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--area",
         type=int,
-        choices=sorted(POLICY_AREAS),
         default=None,
-        help="policy_area (default: 1, marked to check in the description)",
+        help="policy_area: the number of one of the areas of the site's configuration "
+        "(default: its first area, marked to check in the description)",
     )
     p.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of data packages (default: datapackages)")
+    p.add_argument(
+        "--site",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="the site's configuration (default: site.toml beside --data)",
+    )
     return p
 
 
@@ -154,8 +168,9 @@ def new(argv: list[str]) -> int:
     except ValueError as error:
         print(f"build.py new: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    areas = _site_areas(args.site or default_config(args.data))
     try:
-        created = scaffold(args.name, args.csv, args.data, area=args.area, source_date_epoch=epoch)
+        created = scaffold(args.name, args.csv, args.data, area=args.area, source_date_epoch=epoch, areas=areas)
     except ScaffoldError as error:
         print(f"build.py new: error: {error}", file=sys.stderr)
         return EXIT_USAGE if error.usage else EXIT_PROBLEMS
@@ -165,13 +180,32 @@ def new(argv: list[str]) -> int:
     if created.blank_rows:
         print(f"dropped {created.blank_rows} empty row(s) of the CSV")
     if args.area is None:
-        print("policy_area is 1 for now: set it to the right area (0-4, see docs/datapackage-conventions.md)")
+        choices = (
+            f"one of {', '.join(map(str, sorted(set(areas))))}" if areas else "an area of the site's configuration"
+        )
+        print(
+            f"policy_area is {created.area} for now: set it to the right area ({choices}; "
+            "see docs/datapackage-conventions.md)"
+        )
     print(f"fill in these fields of {display(created.descriptor_path)} (marked 要記入（TODO） or left empty):")
     for line in created.to_fill:
         print(f"  {line}")
     data = "" if args.data == DEFAULT_DATA else f" --data {display(args.data)}"
     print(f"then check the package until no problem is left: .venv/bin/python build.py --check --strict{data}")
     return EXIT_OK
+
+
+def _site_areas(path: Path) -> list[int]:
+    """The area numbers of the site's configuration, in their order; none when it is missing or unreadable
+    (the build says why)."""
+    from . import config
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return []
+    parsed, _ = config.parse(text)
+    return [area.number for area in parsed.areas if area.number >= 0] if parsed is not None else []
 
 
 def serve(argv: list[str]) -> int:
@@ -187,7 +221,7 @@ def serve(argv: list[str]) -> int:
     except UnsafeOutputError as error:
         print(f"build.py serve: error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    watch = [options.data_dir, *options.template_dirs]
+    watch = [options.data_dir, *options.template_dirs, options.config_file]
     if options.content_dir is not None:
         watch.append(options.content_dir)
     preview = Preview(partial(preview_build, options), options.out_dir, watch, port=args.port, report=_say)
@@ -253,6 +287,7 @@ def _options(args: argparse.Namespace, epoch: int | None, *, check_only: bool) -
         source_date_epoch=epoch,
         cache_dir=None if args.no_cache else args.cache,
         content_dir=args.content if args.content is not None else args.data.parent / "content",
+        config_path=args.site,
         workers=max(1, args.jobs),
         base_url=_base_url(args.base_url),
         record_addresses=getattr(args, "record_addresses", False),

@@ -28,6 +28,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from . import config
 from .errors import Problem
 from .model import Resource, Site
 
@@ -64,6 +65,8 @@ class Page:
     summary: str
     body: str  # Markdown with each directive replaced by a marker
     directives: tuple[Directive, ...]
+    goal: str = ""  # the goal of its area, as the front matter names it (needed on a site of several goals)
+    lead: str = ""  # inline Markdown: the home page's opening sentence (content/home.md)
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,7 @@ def parse_content(files: dict[str, str], site: Site) -> tuple[Content, list[Prob
             page, found = _parse_page(path, text, resources)
             if page is not None:
                 pages.append(page)
+                found += _area_problems(page, site)
         else:
             continue
         problems.extend(found)
@@ -166,8 +170,19 @@ def _parse_page(path: str, text: str, resources: dict[str, Resource]) -> tuple[P
         meta.get("summary", ""),
         body,
         tuple(directives),
+        meta.get("goal", ""),
+        meta.get("lead", ""),
     )
     return page, problems
+
+
+def _area_problems(page: Page, site: Site) -> list[Problem]:
+    """A programme page is listed under its area: the area (and on a site of several goals, its goal) must be
+    one the site configuration declares."""
+    if page.kind != "programme":
+        return []
+    problem = config.area_problem(site.config, page.source, 1, page.area, page.goal)
+    return [] if problem is None else [problem]
 
 
 def _resolve(kind: str, arguments: str, resources: dict[str, Resource]) -> tuple[Directive | None, str]:

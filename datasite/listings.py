@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from . import pagination
 from .charts import RenderedChart
+from .config import Goal
 from .discovery import json_bytes
 from .memo import RenderMemo
 from .model import Area, Package, Site
@@ -34,9 +35,11 @@ def area_pages(
     by_resource: ChartsByResource,
     memo: RenderMemo,
     measures: Sequence[Any] = (),
+    goal: Goal | None = None,
 ) -> Outputs:
     """An area's datasets with their charts and tables, over as many pages as keep each page light; the first
-    page also lists the area's measures (達成手段), so that every measure page is reached from its area."""
+    page also lists the area's measures (達成手段), so that every measure page is reached from its area. On a
+    site of several goals, its breadcrumbs lead through its ``goal``."""
     root = "../../"
     charts_of: dict[str, ChartsByResource] = {}
     for key, refs in by_resource.items():
@@ -56,6 +59,8 @@ def area_pages(
         path = f"areas/{area.slug}/{pagination.page_file(pages.number)}"
         on_page = [package for package, _ in chunk]
         crumbs: list[tuple[str, str | None]] = [("トップ", "index.html")]
+        if goal is not None and goal.path:
+            crumbs.append((goal.title, f"{goal.path}index.html"))
         if pages.number == 1:
             crumbs.append((area.title, None))
         else:
@@ -72,6 +77,8 @@ def area_pages(
             og_chart=first_chart(on_page, by_resource),
             measures=measures if pages.number == 1 else (),
             has_charts=any(r.charts for p in on_page for r in p.resources),
+            goal_path=goal.path if goal is not None else "",
+            goal=goal,
         )
     return out
 

@@ -51,6 +51,8 @@ class LoadedInput:
     content: dict[str, str] = field(default_factory=dict)  # display path → text (Markdown pages, glossary)
     topologies: dict[str, str] = field(default_factory=dict)  # TopoJSON text by path under TOPOJSON_DIR
     problems: list[Problem] = field(default_factory=list)
+    config: str | None = None  # the text of the site configuration (site.toml); None when it could not be read
+    config_path: str = ""  # the configuration file, as problem lines name it
     # The data folder's list of published addresses and its redirects (addresses.py); None when absent.
     address_list: tuple[str, str | None] = ("addresses.txt", None)  # (the path as shown, its text)
     redirects: tuple[str, str | None] = ("redirects.csv", None)
@@ -77,8 +79,14 @@ def load(
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     content_dir: Path | None = None,
     topojson_dir: Path | None = None,
+    config_path: Path | None = None,
 ) -> LoadedInput:
+    """Everything the build reads. ``config_path``: the site configuration (default: site.toml beside the
+    data folder)."""
     loaded = LoadedInput(topologies=load_topologies(topojson_dir or TOPOJSON_DIR))
+    config_file = config_path if config_path is not None else default_config(data_dir)
+    loaded.config_path = display(config_file)
+    loaded.config = _read_config(config_file, loaded.problems)
     if content_dir is not None and content_dir.is_dir():
         for path in _files_inside(content_dir, loaded.problems):
             if path.suffix in {".md", ".csv"}:
@@ -106,9 +114,36 @@ def load(
             name = path.relative_to(template_dir).as_posix()
             if name.startswith("static/"):
                 loaded.static[name.removeprefix("static/")] = path.read_bytes()
-            elif path.suffix in {".html", ".xml", ".txt", ".json"}:
+            elif path.suffix in {".html", ".xml", ".txt", ".json", ".toml"}:
                 loaded.templates[name] = path.read_text(encoding="utf-8")
     return loaded
+
+
+CONFIG_FILE = "site.toml"
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
+def default_config(data_dir: Path) -> Path:
+    """Where a site's configuration is when none is named: site.toml beside its data folder (as content/ is)."""
+    return data_dir.parent / CONFIG_FILE
+
+
+def _read_config(path: Path, problems: list[Problem]) -> str | None:
+    from . import config  # its one line for a missing file
+
+    shown = display(path)
+    if not path.is_file():
+        problems.append(config.missing(shown))
+        return None
+    size = path.stat().st_size
+    if size > MAX_CONFIG_BYTES:
+        problems.append(Problem(shown, None, None, f"is {size:,} bytes, over the limit of {MAX_CONFIG_BYTES:,}"))
+        return None
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        problems.append(Problem(shown, None, None, f"not UTF-8 ({error.reason} at byte {error.start})"))
+        return None
 
 
 _OUTSIDE = "is a symbolic link to something outside {what}; the build reads nothing outside its input folders"

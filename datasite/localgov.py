@@ -1,20 +1,21 @@
 """Local-government pages, this site's own peer groups, and maps of any table keyed by a local government.
 
-Everything here is derived from data packages:
+Everything here is derived from data packages, whose roles the site configuration declares (``[roles]`` in
+site.toml):
 
-- ``ref-local-governments`` lists the 1,788 governments (47 prefectures, 1,741 municipalities); each gets
-  a page ``local-governments/<code>.html``.
-- ``ref-peer-groups`` declares the comparison axes and the band tables; membership is computed here from
-  ``ref-population-2020`` (速報 counts) and ``ref-fiscal-strength-2021``. These are the site's own groups,
-  never the ministry's 類似団体.
-- Any resource in any package whose schema declares a foreign key into ``ref-local-governments``
+- the list of local governments (``local_governments``) gives each government (47 prefectures and 1,741
+  municipalities in Japan) a page ``local-governments/<code>.html``.
+- the peer groups (``peer_groups``) declare the comparison axes and the band tables; membership is computed
+  here from the tables of ``population`` and ``fiscal_strength``. These are the site's own groups, never the
+  ministry's 類似団体.
+- Any resource in any package whose schema declares a foreign key into the list of local governments
   (``prefectures`` or ``local-governments``) is *linked*: with no extra code it gets a choropleth map page,
   a peer comparison and a line on each government's page. The key may carry two optional hints:
   ``"measure"`` (the field to show) and ``"presence": {"listed": ..., "unlisted": ...}`` (labels for a table
   that lists every government it concerns, so that a government without a row is a fact, not a gap).
 - The source's figures that apply to a government (national shares, a population band's shares, counts of
-  prefectures) are declared in ``ref-peer-groups/source-figures`` by the dataset row they come from, and read
-  from that row: never retyped.
+  prefectures) are declared in the peer groups' ``source-figures`` table by the dataset row they come from, and
+  read from that row: never retyped. Only the packages declared as ``benchmarks`` may be named there.
 
 This module derives all of it from the packages (``gather``); the pieces are defined in ``localgov_model``,
 compared among peers in ``localgov_compare`` and written as pages by ``localgov_pages``.
@@ -27,6 +28,7 @@ from typing import Any, Literal
 
 from . import maps
 from .charts import PALETTE
+from .config import Roles, Table
 from .localgov_model import (
     NO_DATA,
     Band,
@@ -42,11 +44,7 @@ from .localgov_model import (
 )
 from .model import Package, Resource, Site, fiscal_year_label
 
-REF = "ref-local-governments"
-PEERS = "ref-peer-groups"
-POPULATION = ("ref-population-2020", "population", "population")
-FISCAL = ("ref-fiscal-strength-2021", "fiscal-strength", "fiscal_strength_index")
-SOURCE_FIGURES = "source-figures"  # in ref-peer-groups: which figures of the source apply to which governments
+SOURCE_FIGURES = "source-figures"  # in the peer groups: which figures of the source apply to which governments
 
 TYPE_SLUGS = {
     "都道府県": "prefecture",
@@ -63,13 +61,14 @@ MAX_VIEWS = 12  # maps per linked table (one per combination of its other key fi
 
 def gather(site: Site) -> LocalGov | None:
     """Everything the pages need, or None when the site has no local-government list."""
+    roles = site.config.roles
     packages = {p.name: p for p in site.packages}
-    ref = packages.get(REF)
+    ref = packages.get(roles.local_governments) if roles.local_governments else None
     table = _resource(ref, "local-governments")
     if ref is None or table is None:
         return None
-    population = _values(packages, *POPULATION)
-    fiscal = _values(packages, *FISCAL)
+    population = _values(packages, *_basis(roles.population))
+    fiscal = _values(packages, *_basis(roles.fiscal_strength))
     governments: dict[str, Government] = {}
     for row in table.rows:
         code = str(row["code"])
@@ -90,22 +89,22 @@ def gather(site: Site) -> LocalGov | None:
     for g in governments.values():
         if not g.is_prefecture:
             municipalities_of.setdefault(g.pref_code, []).append(g)
-    groupings = _groupings(packages)
+    groupings = _groupings(packages.get(roles.peer_groups))
     groups = _groups(groupings, governments, packages)
     groups_of: dict[str, list[Group]] = {code: [] for code in governments}
     for group in groups:
         for code in group.members:
             groups_of[code].append(group)
     measures = [
-        m
-        for m in (
-            _measure("population", "人口（令和2年国勢調査 速報値）", "人", population, True, None, POPULATION),
-            _measure("fiscal", "財政力指数（令和3年度）", "", fiscal, False, 2, FISCAL),
+        _measure(id_, role, values, log, decimals)
+        for id_, role, values, log, decimals in (
+            ("population", roles.population, population, True, None),
+            ("fiscal", roles.fiscal_strength, fiscal, False, 2),
         )
-        if m.values
+        if role is not None and values
     ]
     linked = [link for p in site.packages for r in p.resources if (link := _linked(p, r, ref, governments))]
-    figures, problems = _source_figures(packages, {g.slug for g in groups})
+    figures, problems = _source_figures(packages, roles, {g.slug for g in groups})
     return LocalGov(
         governments=governments,
         prefectures=prefectures,
@@ -120,10 +119,24 @@ def gather(site: Site) -> LocalGov | None:
     )
 
 
+def has_maps(data: LocalGov) -> bool:
+    """Whether the site gets maps: a linked table, or an axis of the peer groups that colours municipalities
+    (localgov_pages draws a map of each)."""
+    return bool(data.linked) or any(
+        group.grouping.basis[2] != "pref_code" and any(not data.governments[c].is_prefecture for c in group.members)
+        for group in data.groups
+    )
+
+
 def _resource(package: Package | None, name: str) -> Resource | None:
     if package is None:
         return None
     return next((r for r in package.resources if r.name == name), None)
+
+
+def _basis(table: Table | None) -> tuple[str, str, str]:
+    """A role's table as (package, resource, field); nothing when the configuration declares none."""
+    return (table.package, table.resource, table.field) if table is not None else ("", "", "")
 
 
 def _values(packages: dict[str, Package], package: str, resource: str, name: str) -> dict[str, Any]:
@@ -141,8 +154,7 @@ def _float_or_none(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def _groupings(packages: dict[str, Package]) -> list[Grouping]:
-    peers = packages.get(PEERS)
+def _groupings(peers: Package | None) -> list[Grouping]:
     table = _resource(peers, "groupings")
     if table is None:
         return []
@@ -222,24 +234,16 @@ def _groups(groupings: list[Grouping], governments: dict[str, Government], packa
     return out
 
 
-def _measure(
-    id_: str,
-    title: str,
-    unit: str,
-    values: dict[str, Any],
-    log: bool,
-    decimals: int | None,
-    basis: tuple[str, str, str],
-) -> Measure:
+def _measure(id_: str, role: Table, values: dict[str, Any], log: bool, decimals: int | None) -> Measure:
     numbers = {code: float(v) for code, v in values.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
     if log:
         numbers = {code: v for code, v in numbers.items() if v > 0}
-    return Measure(id_, title, unit, numbers, log, decimals, basis)
+    return Measure(id_, role.title, role.unit, numbers, log, decimals, _basis(role))
 
 
 def _linked(package: Package, resource: Resource, ref: Package, governments: dict[str, Government]) -> Linked | None:
     """The resource's first foreign key into the local-government list, as a linked table."""
-    if package.name == REF:
+    if package.name == ref.name:
         return None
     entries: list[dict[str, Any]] = package.descriptor.get("resources", [])
     descriptor: dict[str, Any] = next((r for r in entries if r.get("name") == resource.name), {})
@@ -248,7 +252,7 @@ def _linked(package: Package, resource: Resource, ref: Package, governments: dic
     for key in keys:
         reference = key.get("reference", {}) if isinstance(key, dict) else {}
         fields, targets = _names(key.get("fields")), _names(reference.get("fields"))
-        if reference.get("package") != REF or len(fields) != 1 or len(targets) != 1:
+        if reference.get("package") != ref.name or len(fields) != 1 or len(targets) != 1:
             continue
         target = _resource(ref, str(reference.get("resource")))
         if target is None or reference.get("resource") not in {"prefectures", "local-governments"}:
@@ -348,16 +352,21 @@ def _names(value: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
-def _source_figures(packages: dict[str, Package], group_slugs: set[str]) -> tuple[list[SourceFigure], list[str]]:
-    """The figures declared in ref-peer-groups/source-figures, each read from its dataset row, and a line
-    for each declaration that cannot be read."""
-    table = _resource(packages.get(PEERS), SOURCE_FIGURES)
+def _source_figures(
+    packages: dict[str, Package], roles: Roles, group_slugs: set[str]
+) -> tuple[list[SourceFigure], list[str]]:
+    """The figures declared in the peer groups' source-figures table, each read from its dataset row, and a
+    line for each declaration that cannot be read."""
+    table = _resource(packages.get(roles.peer_groups), SOURCE_FIGURES)
     if table is None:
         return [], []
     figures: list[SourceFigure] = []
     problems: list[str] = []
     for number, row in enumerate(table.rows, start=2):
-        where = f"{PEERS}/{SOURCE_FIGURES} row {number} ({row.get('figure')})"
+        where = f"{roles.peer_groups}/{SOURCE_FIGURES} row {number} ({row.get('figure')})"
+        if str(row["package"]) not in roles.benchmarks:
+            problems.append(f"{where}: {row['package']} is not one of the benchmarks of the site configuration")
+            continue
         resource = _resource(packages.get(str(row["package"])), str(row["resource"]))
         if resource is None:
             problems.append(f"{where}: no table {row['package']}/{row['resource']}")

@@ -160,7 +160,7 @@ class Linked:
 @dataclass(frozen=True)
 class SourceFigure:
     """A figure of the source document that applies to a government: a national share, a population
-    band's share, or a count of prefectures. Read from a dataset row named in ``ref-peer-groups``."""
+    band's share, or a count of prefectures. Read from a dataset row named in the peer groups' source-figures."""
 
     id: str
     item: str  # the self-assessment item it concerns ("" for none)

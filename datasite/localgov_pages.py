@@ -473,14 +473,8 @@ def _map_credits(
 
 
 def _basis_title(data: LocalGov, grouping: Grouping) -> str:
-    measure = next(
-        (
-            m
-            for m in data.measures
-            if (m.id, grouping.id) in {("population", "population"), ("fiscal", "fiscal-strength")}
-        ),
-        None,
-    )
+    """What a grouping's map colours: the title of the measure read from the same column, else the grouping's."""
+    measure = next((m for m in data.measures if m.basis == grouping.basis), None)
     return measure.title if measure is not None else grouping.title
 
 

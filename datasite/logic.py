@@ -1,8 +1,8 @@
 """The policy logic model (goals → issues → targets → indicators → measures) as typed data.
 
-Built from a package that holds the logic-model resources (``LOGIC_RESOURCES``), such as
-``datapackages/policy``. Pure: derived only from the site model, for the logic-model, indicator,
-measure and review pages.
+Built for each goal of the site configuration that names its logic-model package (``logic_model`` in
+site.toml), a package that holds the logic-model resources (``LOGIC_RESOURCES``). Pure: derived only from the
+site model, for the logic-model, indicator, measure and review pages.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import review, standing
+from .config import Goal
 from .model import Package, Resource, Site
 
 LOGIC_RESOURCES = {"goals", "issues", "targets", "indicators", "measures", "measure-links"}
@@ -170,6 +171,12 @@ class LogicModel:
     measures: tuple[Measure, ...]
     review: tuple[review.ItemResult, ...]
     goal_standings: dict[str, Standing] = field(default_factory=dict)
+    goal: Goal | None = None  # the policy goal of the site configuration it is the model of
+
+    @property
+    def progress_folder(self) -> str:
+        """Where the indicators' progress charts are, under charts/ (one folder per goal on a site of several)."""
+        return f"indicators/{self.goal.slug}" if self.goal is not None and self.goal.path else "indicators"
 
     def measure(self, measure_id: str) -> Measure:
         return next(m for m in self.measures if m.id == measure_id)
@@ -191,17 +198,13 @@ class LogicModel:
         return [i for i in self.issues if i.area == area]
 
 
-def find_logic_package(site: Site) -> Package | None:
-    for package in site.packages:
-        if {r.name for r in package.resources} >= LOGIC_RESOURCES:
-            return package
-    return None
-
-
-def build_logic_model(site: Site, options: review.ReviewOptions = review.DEFAULT_OPTIONS) -> LogicModel | None:
-    package = find_logic_package(site)
-    if package is None:
+def build_logic_model(site: Site, goal: Goal, max_measures_per_target: int | None = None) -> LogicModel | None:
+    """The logic model of ``goal``, from the package it names; None when it names none (or one that does not
+    hold a logic model, or no fiscal year to review it by: the configuration's check says so)."""
+    package = next((p for p in site.packages if p.name == goal.logic_model), None)
+    if package is None or goal.fiscal_year is None or not {r.name for r in package.resources} >= LOGIC_RESOURCES:
         return None
+    options = review.ReviewOptions(goal.fiscal_year, package.name, max_measures_per_target)
     by_name = {r.name: r for r in package.resources}
     tables = {r.name: list(r.rows) for r in package.resources}
     resources = {f"{r.package}/{r.name}": r for r in site.resources}
@@ -321,7 +324,7 @@ def build_logic_model(site: Site, options: review.ReviewOptions = review.DEFAULT
     )
     results = review.review(tables, options)
     goals = {_s(g["id"]): standing_of("goals", g) for g in tables["goals"]}
-    return LogicModel(package, tuple(tables["goals"]), issues, indicators, measures, tuple(results), goals)
+    return LogicModel(package, tuple(tables["goals"]), issues, indicators, measures, tuple(results), goals, goal)
 
 
 def _kpi(row: dict[str, Any], kpi_standing: Standing, table: Resource, package: str) -> RelatedKpi:

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from . import discovery, review
 from .charts import RenderedChart
 from .logic import STANDING_CLASSES, LogicModel
-from .model import AREAS, Package, Site
+from .model import Package, Site
+from .strings import Strings
 
 Outputs = dict[str, bytes]
 
@@ -22,64 +23,79 @@ def logic_pages(
     site: Site,
     page: Callable[..., bytes],
     by_resource: dict[tuple[str, str], list[RenderedChart]],
+    words: Strings,
 ) -> Outputs:
+    """The pages of one goal's logic model, under the goal's own folder (none on a site of one goal)."""
     out: Outputs = {}
-    home = ("トップ", "index.html")
-    whole = ("論理構造（ロジックモデル）", "logic-model/index.html")
-    areas = [a for a in AREAS if logic.issues_in(a.number)]
-    out["logic-model/index.html"] = page(
+    goal = logic.goal
+    prefix = goal.path if goal is not None else ""
+    goal_title = goal.title if goal is not None else ""
+    home = (words("home"), "index.html")
+    # On a site of several goals the pages of each goal say whose they are, and lead back to the goal.
+    trail = [home, (goal_title, f"{prefix}index.html")] if prefix else [home]
+
+    def titled(title: str) -> str:
+        return words("in_goal", title=title, goal=goal_title) if prefix else title
+
+    whole = (words("logic_model"), f"{prefix}logic-model/index.html")
+    areas = [a for a in (goal.areas if goal is not None else ()) if logic.issues_in(a.number)]
+    common = {"goal_path": prefix, "goal": goal}
+    out[whole[1]] = page(
         "logic_model.html",
-        "logic-model/index.html",
-        "論理構造（ロジックモデル）",
-        "施策目標Ⅶ-1-3の課題・達成目標・測定指標・達成手段のつながり。",
-        [home, (whole[0], None)],
+        whole[1],
+        titled(whole[0]),
+        words("logic_model_description", goal=goal_title),
+        [*trail, (whole[0], None)],
         logic=logic,
         issues=logic.issues,
         area=None,
         areas=areas,
         goal_standings=logic.goal_standings,
+        **common,
     )
     for area in areas:
-        path = f"logic-model/{area.slug}.html"
+        path = f"{prefix}logic-model/{area.slug}.html"
         out[path] = page(
             "logic_model.html",
             path,
-            f"論理構造：{area.title}",
-            f"{area.title}の課題から達成手段までのつながり。",
-            [home, whole, (area.title, None)],
+            words("logic_model_area", area=area.title),
+            words("logic_model_area_description", area=area.title),
+            [*trail, whole, (area.title, None)],
             logic=logic,
             issues=logic.issues_in(area.number),
             area=area,
             areas=areas,
             goal_standings=logic.goal_standings,
+            **common,
         )
     targets = {t.id: t for issue in logic.issues for t in issue.targets}
     packages = {p.name: p for p in site.packages}
     for indicator in logic.indicators:
-        path = f"indicators/{indicator.id}.html"
+        path = f"{prefix}indicators/{indicator.id}.html"
         out[path] = page(
             "indicator.html",
             path,
             f"{indicator.label} {indicator.name}",
-            f"{indicator.name}の定義・目標・実績。",
-            [home, whole, (indicator.label, None)],
+            words("indicator_description", name=indicator.name),
+            [*trail, whole, (indicator.label, None)],
             logic=logic,
             indicator=indicator,
             target=targets.get(indicator.target_id),
             packages=packages,
             charts_by_resource=by_resource,
             has_charts=any(r.charts for r in indicator.data_resources),
+            **common,
         )
-    target_labels = {t.id: f"達成目標{t.number}" for t in targets.values()}
+    target_labels = {t.id: words("target_label", number=t.number) for t in targets.values()}
     indicator_labels = {i.id: f"{i.label} {i.name}" for i in logic.indicators}
     for measure in logic.measures:
-        path = f"measures/{measure.id}.html"
+        path = f"{prefix}measures/{measure.id}.html"
         out[path] = page(
             "measure.html",
             path,
             measure.name,
-            f"達成手段「{measure.name}」の概要・予算・対応する指標。",
-            [home, whole, (measure.name, None)],
+            words("measure_description", name=measure.name),
+            [*trail, whole, (measure.name, None)],
             logic=logic,
             measure=measure,
             parent=next((m for m in logic.measures if m.id == measure.parent_id), None),
@@ -87,22 +103,25 @@ def logic_pages(
             components=logic.component_budgets(measure.id),
             target_labels=target_labels,
             indicator_labels=indicator_labels,
+            **common,
         )
     counts = {status: sum(1 for r in logic.review if r.status == status) for status in review.STATUSES}
-    out["review/index.html"] = page(
+    path = f"{prefix}review/index.html"
+    out[path] = page(
         "review.html",
-        "review/index.html",
-        "チェックリストによる点検",
-        "事前分析表の確認事項11項目の自動点検結果。",
-        [home, ("チェックリストによる点検", None)],
+        path,
+        titled(words("review")),
+        words("review_description"),
+        [*trail, (words("review"), None)],
         logic=logic,
         counts=counts,
         status_labels=STATUS_LABELS,
         acknowledged=acknowledged_findings(logic.package),
         checklist_rows=checklist_numbers(logic.package),
         standing_classes=STANDING_CLASSES,
+        **common,
     )
-    out["review.json"] = discovery.json_bytes(review.to_json(list(logic.review)))
+    out[f"{prefix}review.json"] = discovery.json_bytes(review.to_json(list(logic.review)))
     return out
 
 
@@ -118,17 +137,17 @@ def acknowledged_findings(package: Package) -> dict[int, str]:
     return {int(e["item"]): str(e.get("reason", "")) for e in entries if isinstance(e, dict) and "item" in e}
 
 
-def evidence_href(link: str | None, root: str) -> str | None:
-    """Where a review evidence link points on the site."""
+def evidence_href(link: str | None, root: str, goal_path: str = "") -> str | None:
+    """Where a review evidence link points on the site (``goal_path``: the folder of the goal's pages)."""
     if not link:
         return None
     kind, _, key = link.partition(":")
     if key and kind == "indicator":
-        return f"{root}indicators/{key}.html"
+        return f"{root}{goal_path}indicators/{key}.html"
     if key and kind == "measure":
-        return f"{root}measures/{key}.html"
+        return f"{root}{goal_path}measures/{key}.html"
     if key and kind in {"issue", "target"}:
-        return f"{root}logic-model/index.html#{key}"
+        return f"{root}{goal_path}logic-model/index.html#{key}"
     package, _, resource = link.partition("/")
     if package and resource:
         return f"{root}datasets/{package}/index.html#{package}-{resource}"

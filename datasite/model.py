@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .config import Area, SiteConfig
 from .integrity import Finding, Row
 from .typeset import era_label, fiscal_year_label
 
-__all__ = ["era_label", "fiscal_year_label"]  # years are written by typeset; these names stay importable here
+__all__ = ["Area", "era_label", "fiscal_year_label"]  # defined elsewhere; these names stay importable here
 
 if TYPE_CHECKING:  # frictionless, which validate imports, is slow to import: chart workers need only the model
     from .validate import ValidPackage, ValidResource
-
-
-@dataclass(frozen=True)
-class Area:
-    number: int
-    slug: str
-    title: str
-    title_en: str
-
-
-AREAS: tuple[Area, ...] = (
-    Area(1, "comprehensive-support", "包括的な支援体制の整備", "Comprehensive community support systems"),
-    Area(2, "hikikomori", "ひきこもり支援の推進", "Support for people in hikikomori"),
-    Area(3, "guardianship", "成年後見制度の利用促進・権利擁護支援の推進", "Adult guardianship and rights advocacy"),
-    Area(0, "policy", "施策目標Ⅶ-1-3 全体", "Policy goal VII-1-3 as a whole"),
-    Area(4, "reference", "参照データ（自治体・人口・財政）", "Reference data on local governments"),
-)
 
 
 @dataclass(frozen=True)
@@ -142,28 +126,38 @@ class Package:
     keywords: tuple[str, ...]
     resources: tuple[Resource, ...]
     descriptor: dict[str, Any]
+    goal: str = ""  # the slug of the goal its area belongs to ("" for an area of the whole site)
 
 
 @dataclass(frozen=True)
 class Site:
     packages: tuple[Package, ...]
-    areas: tuple[Area, ...] = field(default=AREAS)
+    config: SiteConfig
+
+    @property
+    def areas(self) -> tuple[Area, ...]:
+        return self.config.areas
 
     def packages_in(self, area: Area) -> list[Package]:
-        return [p for p in self.packages if p.policy_area == area.number]
+        return [p for p in self.packages if p.policy_area == area.number and p.goal == area.goal]
+
+    def area_of(self, package: Package) -> Area | None:
+        return self.config.area_of(package.policy_area, package.goal)
 
     @property
     def resources(self) -> list[Resource]:
         return [r for p in self.packages for r in p.resources]
 
 
-def build_site(packages: list[ValidPackage]) -> Site:
-    built = [_package(p) for p in packages]
-    return Site(tuple(sorted(built, key=lambda p: (p.policy_area, p.name))))
+def build_site(packages: list[ValidPackage], config: SiteConfig) -> Site:
+    built = [_package(p, config) for p in packages]
+    return Site(tuple(sorted(built, key=lambda p: (p.policy_area, p.name))), config)
 
 
-def _package(valid: ValidPackage) -> Package:
+def _package(valid: ValidPackage, config: SiteConfig) -> Package:
     d = valid.descriptor
+    declared = d.get("policy_goal")
+    goal = config.goal_of_number(d["policy_area"], declared if isinstance(declared, str) else "")
     return Package(
         name=d["name"],
         title=d["title"],
@@ -178,6 +172,7 @@ def _package(valid: ValidPackage) -> Package:
         keywords=tuple(d.get("keywords", [])),
         resources=tuple(_resource(d["name"], r) for r in valid.resources),
         descriptor=d,
+        goal=goal,
     )
 
 

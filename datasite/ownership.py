@@ -12,6 +12,7 @@ on common systems (``con``, ``..``, over 100 characters) is refused here too, wi
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -60,7 +61,7 @@ class Owner:
 
 
 def check(
-    site: Site, logic: LogicModel | None, content: Content, valid: list[ValidPackage]
+    site: Site, logic_models: Sequence[LogicModel], content: Content, valid: list[ValidPackage]
 ) -> tuple[list[Problem], dict[str, Owner]]:
     """The problems of the output paths, and the source of each path named after the input (lower case)."""
     owners: dict[str, list[tuple[str, Owner]]] = {}
@@ -71,6 +72,10 @@ def check(
 
     for path, label in BUILT_IN.items():
         own(path, Owner("", None, None, f"{label} (built in)"))
+    if site.config.several_goals:
+        own("goals/index.html", Owner("", None, None, "the list of goals (built in)"))
+        for goal in site.config.goals:
+            own(f"{goal.path}index.html", Owner(site.config.source, None, "goals.slug", f'the goal "{goal.slug}"'))
     shown = {p.folder: p.display_path for p in valid}
     for package in site.packages:
         descriptor = shown.get(package.name, package.name)
@@ -84,7 +89,8 @@ def check(
                 field = f"resources[{index}].charts[{number}].name"
                 what = f'{descriptor} resource "{resource.name}" chart "{chart.name}"'
                 own(f"charts/{package.name}/{resource.name}-{chart.name}.*", Owner(descriptor, None, field, what))
-    if logic is not None:
+    for logic in logic_models:
+        prefix = logic.goal.path if logic.goal is not None else ""
         for kind, items in (("indicators", logic.indicators), ("measures", logic.measures)):
             for item in items:
                 owner = _row_owner(valid, logic.package.name, kind, item.id)
@@ -92,7 +98,7 @@ def check(
                 if problem:
                     problems.append(owner.problem(problem))
                     continue
-                own(f"{kind}/{item.id}.html", owner)
+                own(f"{prefix}{kind}/{item.id}.html", owner)
         for indicator in logic.indicators:
             if (
                 indicator.baseline_value is not None
@@ -100,7 +106,7 @@ def check(
                 and SAFE_ID.fullmatch(indicator.id)
             ):
                 owner = _row_owner(valid, logic.package.name, "indicators", indicator.id)
-                own(f"charts/indicators/{indicator.id}-progress.*", owner)
+                own(f"charts/{logic.progress_folder}/{indicator.id}-progress.*", owner)
     for page in content.pages:
         owner = Owner(page.source, None, None, page.source)
         if page.kind == "page" and page.slug == "home":

@@ -40,7 +40,12 @@ class BuildOptions:
     workers: int = 1
     content_dir: Path | None = None
     base_url: str | None = None
+    config_path: Path | None = None  # the site's configuration; None: site.toml beside the data folder
     record_addresses: bool = False  # add the addresses published for the first time to the data's addresses.txt
+
+    @property
+    def config_file(self) -> Path:
+        return self.config_path if self.config_path is not None else load.default_config(self.data_dir)
 
 
 @dataclass
@@ -98,6 +103,7 @@ def _build(options: BuildOptions, cache: Cache) -> BuildResult:
         list(options.template_dirs),
         max_file_bytes=options.max_file_bytes,
         content_dir=options.content_dir,
+        config_path=options.config_file,
     )
     package_keys = [_package_key(package) for package in loaded.packages]
     inputs = _inputs_key(loaded, package_keys, options)
@@ -133,6 +139,7 @@ def _build_stages(
         addresses,
         captions,
         charts,
+        config,
         content,
         logic,
         maps,
@@ -141,6 +148,7 @@ def _build_stages(
         render,
         review,
         standing,
+        strings,
         validate,
     )
     from .chart_worker import JobFailed
@@ -148,20 +156,31 @@ def _build_stages(
     valid, problems = _validate(loaded.packages, package_keys, cache, options.workers)
     problems = loaded.problems + problems
     clock.lap("validate")
-    site = model.build_site(valid)
+    site_config, config_problems = config.parse(loaded.config, loaded.config_path) if loaded.config else (None, [])
+    language = site_config.language if site_config is not None else "ja"
+    words, word_problems = strings.parse(loaded.templates.get(strings.FILE_NAME), language)
+    problems += config_problems + word_problems
+    if site_config is None or errors_of(config_problems + word_problems, strict=False):
+        if site_config is not None:
+            problems += config.check_roles(site_config, loaded.packages)
+        raise BuildError(errors_of(problems, strict=options.strict))  # nothing can be modelled without them
+    site = model.build_site(valid, site_config)
     tables = {(p.folder, r.descriptor["name"]): (r.display_path, r.row_numbers) for p in valid for r in p.resources}
     problems += standing.check(site, tables)
     site, caption_problems = captions.resolve(site, {p.folder: p.display_path for p in valid})
     problems += caption_problems
-    logic_model = logic.build_logic_model(site)
+    logic_models = [m for goal in site_config.goals if (m := logic.build_logic_model(site, goal)) is not None]
     problems += validate.check_content_texts(loaded.content)
     prose, content_problems = content.parse_content(loaded.content, site)
     problems += content_problems
-    output_problems, sources = ownership.check(site, logic_model, prose, valid)
+    pages = {page.slug for page in prose.pages if page.kind == "page"}
+    problems += config.check_data(site_config, loaded.packages, pages)
+    output_problems, sources = ownership.check(site, logic_models, prose, valid)
     problems += output_problems
-    if logic_model is not None:
+    for logic_model in logic_models:
         problems += review_problems(logic_model, valid)
-        result.review = {s: sum(1 for r in logic_model.review if r.status == s) for s in review.STATUSES}
+    if logic_models:
+        result.review = {s: sum(1 for m in logic_models for r in m.review if r.status == s) for s in review.STATUSES}
     fatal = errors_of(problems, strict=options.strict)
     if fatal:
         raise BuildError(fatal)
@@ -171,9 +190,10 @@ def _build_stages(
     clock.lap("model")
     if options.check_only:
         return result
-    progress = _progress_charts(logic_model, render.SITE_TITLE) if logic_model is not None else []
-    rendered, chart_files = charts.start_charts(site, progress, cache, renderer, render.SITE_TITLE, options.base_url)
-    map_files = maps.MapFiles(cache, renderer, loaded.topologies, render.SITE_TITLE, options.base_url)
+    name = site_config.name
+    progress = [chart for logic_model in logic_models for chart in _progress_charts(logic_model, name)]
+    rendered, chart_files = charts.start_charts(site, progress, cache, renderer, name, options.base_url)
+    map_files = maps.MapFiles(cache, renderer, loaded.topologies, name, options.base_url)
     result.charts = len(rendered) + len(progress)
     clock.lap("charts")
     outputs = render.render_site(
@@ -186,9 +206,11 @@ def _build_stages(
             base_url=options.base_url,
             compiled_templates=render.CompiledTemplates(cache),
             page_cache=cache,
+            strings=words,
+            config_text=loaded.config or "",
         ),
         map_files,
-        logic_model,
+        logic_models,
         prose,
     )
     clock.lap("render")
@@ -205,7 +227,7 @@ def _build_stages(
     checked, address_problems = addresses.check(declared, outputs)
     if address_problems:
         raise BuildError(address_problems)
-    outputs.update(render.redirect_files(checked.redirects, outputs, loaded.templates))
+    outputs.update(render.redirect_files(checked.redirects, outputs, loaded.templates, site_config.name))
     result.addresses = len(addresses.counted(outputs))
     result.unrecorded, result.address_list = len(checked.unrecorded), declared.list_path
     clock.lap("images")
@@ -241,6 +263,7 @@ def _progress_charts(logic_model: logic.LogicModel, site_name: str) -> list[char
                 target,
                 indicator.target_value,
                 credits,
+                logic_model.progress_folder,
             )
         )
     return progress
@@ -314,6 +337,7 @@ def _inputs_key(loaded: load.LoadedInput, package_keys: list[str], options: Buil
     parts += [part for name, data in sorted(loaded.static.items()) for part in (name, data)]
     parts += [part for name, text in sorted(loaded.content.items()) for part in (name, text)]
     parts += [part for name, text in sorted(loaded.topologies.items()) for part in (name, text)]
+    parts += [loaded.config_path, loaded.config or ""]
     parts += [repr((loaded.address_list, loaded.redirects))]
     return digest("build", *parts)
 

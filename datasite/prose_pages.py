@@ -15,7 +15,8 @@ from markupsafe import Markup, escape
 from .charts import RenderedChart
 from .content import MARKER_PATTERN, Content, Directive, JapaneseMarkdown, Page
 from .formatting import format_cell, glossary_href
-from .model import AREAS
+from .model import Site
+from .strings import Strings
 from .typeset import typeset_html
 
 Outputs = dict[str, bytes]
@@ -23,20 +24,32 @@ HOME_CONTENT = "home"  # content/home.md: the home page's headline figures and t
 
 
 def content_pages(
-    content: Content, page: Callable[..., bytes], prose: Callable[[Page, str, set[str]], Markup]
+    content: Content,
+    page: Callable[..., bytes],
+    prose: Callable[[Page, str, set[str]], Markup],
+    site: Site,
+    words: Strings,
 ) -> Outputs:
     out: Outputs = {}
-    home = ("トップ", "index.html")
+    config = site.config
+    home = (words("home"), "index.html")
     programmes = [p for p in content.pages if p.kind == "programme"]
-    listing = ("事業・制度の解説", "programmes/index.html")
+    listing = (words("programmes"), "programmes/index.html")
     if programmes:
+        subject = config.name if config.several_goals else config.goals[0].title
         out["programmes/index.html"] = page(
             "programmes.html",
             "programmes/index.html",
             listing[0],
-            "施策目標Ⅶ-1-3の事業と制度のやさしい解説。",
+            words("programmes_description", subject=subject),
             [home, (listing[0], None)],
-            groups=[(a, [p for p in programmes if p.area == a.number]) for a in AREAS],
+            groups=[
+                (a, [p for p in programmes if p.area == a.number and config.goal_of_number(p.area, p.goal) == a.goal])
+                for a in config.areas
+            ],
+            several_goals=config.several_goals,
+            has_glossary=bool(content.glossary),
+            goals={g.slug: g for g in config.goals},
         )
     for item in content.pages:
         if item.kind == "page" and item.slug == HOME_CONTENT:
@@ -61,9 +74,9 @@ def content_pages(
         out["glossary/index.html"] = page(
             "glossary.html",
             "glossary/index.html",
-            "用語集",
-            "このサイトで使う専門用語の説明。",
-            [home, ("用語集", None)],
+            words("glossary"),
+            words("glossary_description"),
+            [home, (words("glossary"), None)],
             terms=content.glossary,
             programmes={p.slug: p for p in programmes},
         )

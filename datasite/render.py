@@ -8,8 +8,8 @@ site works under any sub-path and when opened from disk.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
@@ -21,6 +21,7 @@ from markupsafe import Markup
 from . import chart_pages, discovery, downloads, listings, localgov, localgov_pages, logic_pages, prose_pages, standing
 from .cache import Cache, code_fingerprint, digest
 from .charts import RenderedChart
+from .config import Document, Goal, NavItem, SiteConfig
 from .content import Content, JapaneseMarkdown, Page
 from .formatting import (
     empty_meaning,
@@ -35,11 +36,10 @@ from .localgov_model import Government, Group, Linked, LocalGov
 from .logic import LogicModel
 from .maps import MapFiles
 from .memo import RenderMemo
-from .model import AREAS, Area, License, Package, Resource, Site, fiscal_year_label
+from .model import Area, License, Package, Resource, Site, fiscal_year_label
+from .strings import Strings
 from .typeset import unify_years
 
-SITE_TITLE = "施策目標Ⅶ-1-3 オープンデータ"
-DOCUMENT_TITLE = "厚生労働省「令和７年度事前分析表（案）（施策目標Ⅶ-１-３）」"
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'"
@@ -47,7 +47,6 @@ CSP = (
 
 Outputs = dict[str, bytes]
 NO_CONTENT = Content()
-POLICY_AREA_NUMBERS = (1, 2, 3)  # always shown; the others only when they hold packages
 
 
 @dataclass(frozen=True)
@@ -56,6 +55,8 @@ class RenderOptions:
     base_url: str | None = None  # where the site is published, for sitemap.xml and absolute links
     compiled_templates: BytecodeCache | None = None  # compiling the templates is ~0.7 s of every build
     page_cache: Cache | None = None  # rendered pages, reused while everything they show is unchanged (memo.py)
+    strings: Strings = field(default_factory=lambda: Strings("ja"))  # the words Python puts on pages (strings.py)
+    config_text: str = ""  # the site configuration as written: every page depends on it
 
 
 class CompiledTemplates(BytecodeCache):
@@ -83,20 +84,29 @@ def render_site(
     static: dict[str, bytes],
     options: RenderOptions,
     map_files: MapFiles,
-    logic: LogicModel | None = None,
+    logic_models: Sequence[LogicModel] = (),
     content: Content = NO_CONTENT,
 ) -> Outputs:
     """Every page and download, keyed by its path; the maps the pages show are requested from
-    ``map_files`` and collected by the caller."""
+    ``map_files`` and collected by the caller. ``logic_models``: one for each goal that has one."""
+    config = site.config
+    words = options.strings
     markdown = JapaneseMarkdown(content.glossary)  # one renderer for descriptions and prose pages
     env = make_environment(templates, markdown, options.compiled_templates)
     # Seen by every template and macro: a chart's address and a citation are absolute when this is known.
-    env.globals.update(site_url=options.base_url, site_title=SITE_TITLE)
+    env.globals.update(site_url=options.base_url, site_title=config.name)
     by_resource: dict[tuple[str, str], list[RenderedChart]] = {}
     for rendered in charts:
         by_resource.setdefault((rendered.package, rendered.resource), []).append(rendered)
     # Prose pages pass their bodies as arguments; the glossary links terms on every page.
-    frame = (code_fingerprint(), sorted(templates.items()), options.built_on, options.base_url, content.glossary)
+    frame = (
+        code_fingerprint(),
+        sorted(templates.items()),
+        options.built_on,
+        options.base_url,
+        content.glossary,
+        options.config_text,
+    )
     memo = RenderMemo(options.page_cache or Cache(None), frame, SHARED_TYPES)
     memo.share(by_resource)
     for package in site.packages if memo.enabled else ():
@@ -106,9 +116,10 @@ def render_site(
         memo.known(package, package_digest)
         for resource in package.resources:
             memo.known(resource, digest("resource", package_digest, resource.name))
-    page = _page_renderer(env, site, options, memo)
+    areas = [a for a in site.areas if a.always_listed or site.packages_in(a)]
+    models = {m.goal.slug: m for m in logic_models if m.goal is not None}
+    page = _page_renderer(env, site, options, memo, _navigation(site, areas, models, content))
     out: Outputs = {}
-    areas = [a for a in site.areas if a.number in POLICY_AREA_NUMBERS or site.packages_in(a)]
 
     summaries = [
         {
@@ -128,31 +139,45 @@ def render_site(
         return prose_pages.prose_html(item, markdown, root, seen, charts_index, macros)
 
     home_body = prose(home, "", home_seen) if home else None
+    goal_summaries = [
+        {
+            "goal": goal,
+            "areas": [a for a in areas if a.goal == goal.slug],
+            "packages": sum(len(site.packages_in(a)) for a in goal.areas),
+        }
+        for goal in (config.goals if config.several_goals else ())
+    ]
     out["index.html"] = page(
         "index.html",
         "index.html",
-        SITE_TITLE,
-        _home_description(),
+        config.name,
+        config.description,
         [],
-        area_summaries=summaries,
+        area_summaries=[s for s, a in zip(summaries, areas, strict=True) if not (config.several_goals and a.goal)],
+        goal_summaries=goal_summaries,
+        numbered_areas=sum(1 for goal in config.goals for a in goal.areas if a.always_listed),
+        home_lead=Markup(markdown.md.renderInline(home.lead)) if home and home.lead else None,
         home_body=home_body,
         glossary_seen=home_seen,
         has_charts=bool(home and any(d.kind == "chart" for d in home.directives)),
     )
+    if config.several_goals:
+        out.update(_goal_pages(site, areas, models, page, words))
 
     for area in areas:
-        measures = [m for m in logic.measures if m.area == str(area.number)] if logic is not None else []
-        out.update(listings.area_pages(area, site.packages_in(area), page, macros, by_resource, memo, measures))
+        model = models.get(area.goal)
+        measures = [m for m in model.measures if m.area == str(area.number)] if model is not None else []
+        goal = config.goal(area.goal)
+        out.update(listings.area_pages(area, site.packages_in(area), page, macros, by_resource, memo, measures, goal))
     out.update(listings.catalogue_pages(site, areas, page, macros, memo))
     for package in site.packages:
-        area = _area(package.policy_area)
         path = f"datasets/{package.name}/index.html"
         context = {
             "package": package,
-            "area": area,
+            "area": site.area_of(package),
             "charts_by_resource": by_resource,
             "changelog": discovery.changelog(package),
-            "jsonld": discovery.dataset_jsonld(package, options.base_url or "../../", SITE_TITLE),
+            "jsonld": discovery.dataset_jsonld(package, options.base_url or "../../", config.name),
         }
         for preview_rows in DATASET_PREVIEW_ROWS:
             # Tables longer than the preview are in full in the CSV: fewer preview rows keep a big page light.
@@ -169,11 +194,11 @@ def render_site(
             )
             if len(out[path]) <= PAGE_BUDGET:
                 break
-        out.update(_downloads(package, area, env, options, memo))
+        out.update(_downloads(package, site.area_of(package), config.name, env, options, memo))
     out.update(chart_pages.chart_pages(site, charts, page, PAGE_BUDGET))
-    if logic is not None:
-        out.update(logic_pages.logic_pages(logic, site, page, by_resource))
-    out.update(prose_pages.content_pages(content, page, prose))
+    for model in logic_models:
+        out.update(logic_pages.logic_pages(model, site, page, by_resource, words))
+    out.update(prose_pages.content_pages(content, page, prose, site, words))
     out.update(localgov_pages.render_localgov(site, page, by_resource, map_files))
     out["404.html"] = page("404.html", "404.html", "ページが見つかりません", "ページが見つかりません。", [])
     out.update(_discovery_files(site, out, options, memo, env))
@@ -226,15 +251,111 @@ PAGE_BUDGET = 96 * 1024  # bytes of HTML a page should stay under
 DATASET_PREVIEW_ROWS = (20, 10, 5, 3, 2, 1)  # table preview rows on a dataset page, fewer while the page is over budget
 
 
-def _page_renderer(env: Environment, site: Site, options: RenderOptions, memo: RenderMemo) -> Callable[..., bytes]:
-    nav = [a for a in AREAS if a.number in POLICY_AREA_NUMBERS or site.packages_in(a)]
+@dataclass(frozen=True)
+class NavLink:
+    """An entry of the header or footer: ``key`` names a section whose label is the template's, or is
+    ``area`` or ``page`` with its own ``title``."""
+
+    key: str
+    href: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Navigation:
+    header: tuple[NavLink, ...]
+    footer: tuple[NavLink, ...]
+    sections: dict[str, bool]  # the local-government pages and the maps, which the home page offers too
+
+
+def _navigation(site: Site, areas: list[Area], models: dict[str, LogicModel], content: Content) -> Navigation:
+    """The header and footer the configuration declares, with only the pages this build makes."""
+    config = site.config
     gathered = localgov.gather(site)  # the local-government pages and maps exist only with their reference data
-    sections = {"local_governments": gathered is not None, "maps": gathered is not None and bool(gathered.linked)}
+    sections = {"local_governments": gathered is not None, "maps": gathered is not None and localgov.has_maps(gathered)}
+    single = config.goals[0] if not config.several_goals else None
+    made = {
+        "programmes": "programmes/index.html" if any(p.kind == "programme" for p in content.pages) else "",
+        "logic-model": "logic-model/index.html" if single is not None and single.slug in models else "",
+        "review": "review/index.html" if single is not None and single.slug in models else "",
+        "local-governments": "local-governments/index.html" if sections["local_governments"] else "",
+        "maps": "maps/index.html" if sections["maps"] else "",
+        "datasets": "datasets/index.html",
+        "glossary": "glossary/index.html" if content.glossary else "",
+        "feed": "feed.xml",
+        "all-data": "downloads/all-data.zip",
+        "catalog": "catalog.jsonld",
+    }
+    pages = {p.slug: p for p in content.pages if p.kind == "page"}
+
+    def links(items: tuple[NavItem, ...]) -> tuple[NavLink, ...]:
+        out: list[NavLink] = []
+        for item in items:
+            if item.page:
+                if item.page in pages:
+                    out.append(NavLink("page", f"{item.page}.html", item.label or pages[item.page].title))
+            elif item.section == "areas" and single is not None:
+                out += [NavLink("area", f"areas/{a.slug}/index.html", item.label or a.title) for a in areas]
+            elif item.section == "areas":
+                out.append(NavLink("goals", "goals/index.html", item.label))
+            elif made.get(item.section):
+                out.append(NavLink(item.section, made[item.section], item.label))
+        return tuple(out)
+
+    return Navigation(links(config.header), links(config.footer), sections)
+
+
+def _goal_pages(
+    site: Site, areas: list[Area], models: dict[str, LogicModel], page: Callable[..., bytes], words: Strings
+) -> Outputs:
+    """On a site of several goals: the list of goals, and a page for each (its areas, logic model and review)."""
+    config = site.config
+    home = (words("home"), "index.html")
+    listing = (words("goals"), "goals/index.html")
+    summaries = [
+        {"goal": goal, "areas": [a for a in areas if a.goal == goal.slug], "has_logic_model": goal.slug in models}
+        for goal in config.goals
+    ]
+    out: Outputs = {
+        listing[1]: page(
+            "goals.html",
+            listing[1],
+            listing[0],
+            words("goals_description", site=config.name),
+            [home, (listing[0], None)],
+            goal_summaries=summaries,
+        )
+    }
+    for summary in summaries:
+        goal: Goal = summary["goal"]  # type: ignore[assignment]
+        path = f"{goal.path}index.html"
+        out[path] = page(
+            "goal.html",
+            path,
+            goal.title,
+            words("goal_description", goal=goal.title),
+            [home, listing, (goal.title, None)],
+            goal=goal,
+            goal_path=goal.path,
+            summary=summary,
+            area_packages={a.slug: len(site.packages_in(a)) for a in goal.areas},
+        )
+    return out
+
+
+def _page_renderer(
+    env: Environment, site: Site, options: RenderOptions, memo: RenderMemo, navigation: Navigation
+) -> Callable[..., bytes]:
+    config = site.config
+    words = options.strings
+    sections = navigation.sections
+    documents = {goal.slug: cited(goal.source, words) for goal in config.goals}
+    site_document = documents[config.goals[0].slug] if not config.several_goals else ""
 
     def page(
         template: str, path: str, title: str, description: str, crumbs: list[tuple[str, str | None]], **context: Any
     ) -> bytes:
-        arguments = (template, path, title, description, crumbs, nav, sections, context)
+        arguments = (template, path, title, description, crumbs, navigation, context)
         return memo.get_or_render("page", arguments, lambda: draw(template, path, title, description, crumbs, context))
 
     def draw(
@@ -242,15 +363,20 @@ def _page_renderer(env: Environment, site: Site, options: RenderOptions, memo: R
     ) -> bytes:
         context = dict(context)
         root = "../" * path.count("/")
+        goal = context.get("goal")
         html = env.get_template(template).render(
             root=root,
             csp=CSP,
-            site_title=SITE_TITLE,
-            document_title=DOCUMENT_TITLE,
+            site_title=config.name,
+            site_notice=config.notice,
+            site_config=config,
+            document_title=documents[goal.slug] if isinstance(goal, Goal) else site_document,
             page_title=title,
             page_description=description,
-            nav_areas=nav,
+            nav_header=navigation.header,
+            nav_footer=navigation.footer,
             nav_sections=sections,
+            goal_path=context.pop("goal_path", ""),
             built_on=options.built_on,
             breadcrumbs=[(label, root + href if href else None) for label, href in crumbs],
             has_charts=context.pop("has_charts", False),
@@ -266,12 +392,13 @@ def _page_renderer(env: Environment, site: Site, options: RenderOptions, memo: R
 
 def _discovery_files(site: Site, out: Outputs, options: RenderOptions, memo: RenderMemo, env: Environment) -> Outputs:
     base = options.base_url or ""
+    name = site.config.name
     files: Outputs = {
         "robots.txt": discovery.robots(options.base_url),
         "catalog.jsonld": memo.get_or_render(
-            "catalog.jsonld", (site, base), lambda: discovery.json_bytes(discovery.dcat_catalog(site, base, SITE_TITLE))
+            "catalog.jsonld", (site, base), lambda: discovery.json_bytes(discovery.dcat_catalog(site, base, name))
         ),
-        "feed.xml": memo.get_or_render("feed.xml", (site, base), lambda: discovery.atom_feed(site, SITE_TITLE, base)),
+        "feed.xml": memo.get_or_render("feed.xml", (site, base), lambda: discovery.atom_feed(site, name, base)),
     }
     # All the data: each dataset's README, datapackage.json and both CSVs, a README and the licences at the top.
     data: dict[str, bytes] = {}
@@ -318,7 +445,9 @@ def _og_image(chart: RenderedChart | None, root: str, base_url: str | None) -> s
     return f"{base_url or root}charts/{chart.package}/{chart.slug}.png"
 
 
-def _downloads(package: Package, area: Area, env: Environment, options: RenderOptions, memo: RenderMemo) -> Outputs:
+def _downloads(
+    package: Package, area: Area | None, site_name: str, env: Environment, options: RenderOptions, memo: RenderMemo
+) -> Outputs:
     """A dataset's files: each table's two CSVs, its datapackage.json, a README, its citation (CSL-JSON and
     BibTeX) and a zip of them all, dated from the data's last change."""
     folder = f"datasets/{package.name}/"
@@ -335,8 +464,8 @@ def _downloads(package: Package, area: Area, env: Environment, options: RenderOp
         "datapackage.json", package, lambda: _download_descriptor(package)
     )
     address = f"{options.base_url}{folder}index.html" if options.base_url else None
-    out[f"{folder}citation.json"] = discovery.csl_json(package, address, SITE_TITLE)
-    out[f"{folder}citation.bib"] = discovery.bibtex(package, address, SITE_TITLE)
+    out[f"{folder}citation.json"] = discovery.csl_json(package, address, site_name)
+    out[f"{folder}citation.bib"] = discovery.bibtex(package, address, site_name)
     out[f"{folder}README.txt"] = memo.get_or_render(
         "README.txt",
         (package, area, totals),
@@ -362,7 +491,18 @@ def _download_descriptor(package: Package) -> bytes:
     return discovery.json_bytes(descriptor, sort_keys=False)
 
 
-def redirect_files(leads: dict[str, str], outputs: Outputs, templates: dict[str, str]) -> Outputs:
+def cited(document: Document, words: Strings) -> str:
+    """A source document as a citation names it (its publisher, then its title in brackets)."""
+    return words("cited_document", publisher=document.publisher, title=document.title)
+
+
+def document_of(package: Package, config: SiteConfig) -> Document | None:
+    """The source document of a package's goal; on a site of one goal, of every package."""
+    goal = config.goal(package.goal) or (config.goals[0] if not config.several_goals else None)
+    return goal.source if goal is not None else None
+
+
+def redirect_files(leads: dict[str, str], outputs: Outputs, templates: dict[str, str], site_title: str) -> Outputs:
     """At each address the site no longer publishes: a page that leads to its new address (for a page), or the
     new file's bytes (for a file: a static host cannot redirect a CSV). See addresses.py."""
     from . import addresses
@@ -376,7 +516,7 @@ def redirect_files(leads: dict[str, str], outputs: Outputs, templates: dict[str,
         root = "../" * address.count("/")
         out[address] = (
             env.get_template("redirect.html")
-            .render(root=root, csp=CSP, site_title=SITE_TITLE, target=addresses.relative(address, to))
+            .render(root=root, csp=CSP, site_title=site_title, target=addresses.relative(address, to))
             .encode("utf-8")
         )
     return out
@@ -393,10 +533,6 @@ def is_safe_url(value: Any) -> bool:
     return isinstance(value, str) and urlparse(value.strip()).scheme in {"http", "https"}
 
 
-def _area(number: int) -> Area:
-    return next(a for a in AREAS if a.number == number)
-
-
 def _date_text(value: Any) -> str:
     """An ISO date (a package's update) in Japanese form; any other text with its years unified."""
     return unify_years(str(value))
@@ -404,7 +540,3 @@ def _date_text(value: Any) -> str:
 
 def _plain(markdown_text: str) -> str:
     return " ".join(markdown_text.split())
-
-
-def _home_description() -> str:
-    return "厚生労働省の事前分析表（施策目標Ⅶ-1-3）の数値を、CSVとグラフで公開するオープンデータサイト。"

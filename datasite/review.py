@@ -1,8 +1,8 @@
 """An automatic review of the policy logic model against its own checklist.
 
-The ``policy`` data package holds the logic model of a pre-analysis sheet (事前分析表: issues, targets,
-indicators, means of achievement) and, in its ``checklist`` resource, the sheet's own 11 review items
-「確認すべき主な事項（事前分析表）」. :func:`review` checks the model against each item:
+A goal's logic-model package (``logic_model`` in site.toml) holds the logic model of a pre-analysis sheet
+(事前分析表: issues, targets, indicators, means of achievement) and, in its ``checklist`` resource, the
+sheet's own 11 review items 「確認すべき主な事項（事前分析表）」. :func:`review` checks the model against each item:
 
 * items 2, 4, 5, 7, 9 and 10 are decided mechanically (``pass`` or ``finding``);
 * item 1 (are the issues complete?), item 3 (are the targets concrete?) and item 8 (are the target levels
@@ -106,20 +106,17 @@ class ItemResult:
 class ReviewOptions:
     """The site's own parameters of the review, shown with the results they decide.
 
-    ``max_measures_per_target`` is a threshold the checklist does not state (None: no threshold, item 11
-    needs judgement); ``current_fiscal_year`` is the sheet's year (令和７年度 in its title); ``package``
-    names the data package in resource links (``policy/targets``).
+    ``current_fiscal_year`` is the sheet's year (the goal's ``fiscal_year`` in site.toml); ``package`` names
+    the logic-model package in resource links (``<package>/targets``); ``max_measures_per_target`` is a
+    threshold the checklist does not state (None: no threshold, item 11 needs judgement).
     """
 
+    current_fiscal_year: int
+    package: str
     max_measures_per_target: int | None = None
-    current_fiscal_year: int = 2025
-    package: str = "policy"
 
 
-DEFAULT_OPTIONS = ReviewOptions()
-
-
-def review(tables: Tables, options: ReviewOptions = DEFAULT_OPTIONS) -> list[ItemResult]:
+def review(tables: Tables, options: ReviewOptions) -> list[ItemResult]:
     """Review the logic model in ``tables`` against the 11 checklist items, in item order."""
     from .review_items import CHECKS  # the checks build on this module's types
     from .review_model import ReviewModel

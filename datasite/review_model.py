@@ -30,6 +30,7 @@ class ReviewModel:
 
     def __init__(self, tables: Tables, options: ReviewOptions) -> None:
         self.options = options
+        self.present = {name for name in tables}  # a link to a table the package lacks would lead nowhere
 
         def rows(name: str) -> list[Row]:
             return list(tables.get(name) or [])
@@ -81,15 +82,19 @@ class ReviewModel:
             out.append(RestsOn(kind, f"{jp_list(label(r) for r in members)}：{aspect}"))
         return out
 
-    def res(self, resource: str) -> str:
+    def res(self, resource: str) -> str | None:
+        """A link to one of the package's tables (None when the package has no such table)."""
+        return self.statement(resource) if resource in self.present else None
+
+    def statement(self, resource: str) -> str:
         return f"{self.options.package}/{resource}"
 
-    def quote(self, label: str, detail: str, link: str, resource: str, row: Row, *key: str) -> Evidence:
+    def quote(self, label: str, detail: str, link: str | None, resource: str, row: Row, *key: str) -> Evidence:
         """Evidence quoting a row of the sheet, with the row's standing (and its basis when not printed)."""
         values = "|".join(cell_text(row.get(k)) for k in key)
         kind = standing.of_row(row)
         basis = standing.basis_of(row) if kind != standing.PRINTED else ""
-        return Evidence(label, detail, link, kind, f"{self.res(resource)}#{values}", basis)
+        return Evidence(label, detail, link, kind, f"{self.statement(resource)}#{values}", basis)
 
     def item_text(self, number: int) -> str:
         row = self.checklist.get(number)

@@ -21,7 +21,6 @@ from .standing import STANDINGS
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-POLICY_AREAS = {0, 1, 2, 3, 4}
 CHART_TYPES = {"line", "bar", "stacked-bar", "grouped-bar", "horizontal-bar"}
 NUMERIC = {"integer", "number"}
 TO_FILL = re.compile(r"TODO|要記入|FIXME")
@@ -87,8 +86,9 @@ def check_package(package: RawPackage) -> list[Problem]:
     _require_text(d, "title", add, "error")
     _require_text(d, "title_en", add, "warning")
     _require_text(d, "description", add, "warning")
-    if d.get("policy_area") not in POLICY_AREAS:
-        add("policy_area", "required: 0 (施策目標全体), 1, 2, 3 or 4 (参照データ)")
+    area = d.get("policy_area")
+    if not isinstance(area, int) or isinstance(area, bool) or area < 0:
+        add("policy_area", "required: the number of one of the site's policy areas (the areas of site.toml)")
     if not _str_list(d.get("topics")):
         add("topics", "should list the Japanese topics of the package", "warning")
     if not isinstance(d.get("version"), str):

@@ -18,6 +18,7 @@ import shutil
 import sys
 import tempfile
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +28,7 @@ from frictionless import Detector, Resource
 
 from . import limits
 from .load import display
-from .rules import POLICY_AREAS, SLUG, TO_FILL, character_problem
+from .rules import SLUG, TO_FILL, character_problem
 
 csv.field_size_limit(sys.maxsize)  # a long cell gets a line (MAX_CELL_CHARS), not the csv module's error
 
@@ -68,7 +69,7 @@ _UNIT = re.compile(r"[(\[](?P<unit>[^()\[\]]+)[)\]]$")
 HINTS = {
     "licenses": '利用条件 / licence, e.g. {"name": "CC-BY-4.0", "title": "...", "path": "https://..."}',
     "sources": '出典 / source, e.g. {"title": "資料名", "slide": "p.3 見出し"}',
-    "topics": 'トピック / topics, e.g. ["ひきこもり支援"]',
+    "topics": 'トピック / topics, e.g. ["相談支援"]',
     "unit": "単位 / unit as printed: 件, 人, %, 千円, 市町村 …",
 }
 
@@ -96,12 +97,13 @@ class Created:
     encoding: str  # of the input: "UTF-8" or "Shift_JIS (cp932)"
     blank_rows: int
     to_fill: list[str]
+    area: int  # the package's policy_area
 
 
 def check_name(name: str) -> None:
     if not SLUG.match(name):
         raise ScaffoldError(
-            f'"{name}" is not a package name: use lower-case a-z, 0-9 and "-" (for example hikikomori-survey-2024)',
+            f'"{name}" is not a package name: use lower-case a-z, 0-9 and "-" (for example consultations-2024)',
             usage=True,
         )
 
@@ -213,7 +215,9 @@ def primary_key(names: list[str], types: list[str], rows: list[list[str]]) -> li
     return []
 
 
-def descriptor(name: str, table: Table, types: list[str], area: int | None, updated: str) -> dict[str, Any]:
+def descriptor(
+    name: str, table: Table, types: list[str], area: int | None, updated: str, areas: Sequence[int] = ()
+) -> dict[str, Any]:
     names = field_names(table.headers, types)
     key = primary_key(names, types, table.rows)
     fields: list[dict[str, Any]] = []
@@ -229,14 +233,16 @@ def descriptor(name: str, table: Table, types: list[str], area: int | None, upda
         schema["primaryKey"] = key
     schema["missingValues"] = [""]
     area_note = ""
+    default = areas[0] if areas else DEFAULT_AREA
     if area is None:
-        area_note = f"policy_area は仮に {DEFAULT_AREA} です。0〜4 から正しい番号を選んでください。"
+        choices = "・".join(str(number) for number in sorted(set(areas))) if areas else "site.toml の政策分野の番号"
+        area_note = f"policy_area は仮に {default} です。{choices} から正しい番号を選んでください。"
     return {
         "name": name,
         "title": f"{MARK}：データの日本語タイトル",
         "title_en": f"{MARK}: English title",
         "description": f"{MARK}：このデータの説明（何を、いつの時点で、どの範囲について集計したか）。{area_note}",
-        "policy_area": DEFAULT_AREA if area is None else area,
+        "policy_area": default if area is None else area,
         "topics": [],
         "version": VERSION,
         "updated": updated,
@@ -310,12 +316,22 @@ def updated_date(csv_path: Path, source_date_epoch: int | None) -> str:
 
 
 def scaffold(
-    name: str, csv_path: Path, data_dir: Path, *, area: int | None = None, source_date_epoch: int | None = None
+    name: str,
+    csv_path: Path,
+    data_dir: Path,
+    *,
+    area: int | None = None,
+    source_date_epoch: int | None = None,
+    areas: Sequence[int] = (),
 ) -> Created:
-    """Create ``data_dir/name/`` with ``datapackage.json`` and ``data/name.csv``, or raise :class:`ScaffoldError`."""
+    """Create ``data_dir/name/`` with ``datapackage.json`` and ``data/name.csv``, or raise :class:`ScaffoldError`.
+
+    ``areas``: the numbers of the site's policy areas (its configuration), in their order; the first is the
+    default. Empty when the site has no configuration yet: any number of 0 or more is taken."""
     check_name(name)
-    if area is not None and area not in POLICY_AREAS:
-        raise ScaffoldError(f"--area must be one of {', '.join(map(str, sorted(POLICY_AREAS)))}", usage=True)
+    if area is not None and (area not in areas if areas else area < 0):
+        allowed = ", ".join(map(str, sorted(set(areas)))) if areas else "a number of 0 or more"
+        raise ScaffoldError(f"--area must be one of the site's policy areas: {allowed}", usage=True)
     if not data_dir.is_dir():
         raise ScaffoldError(f"{display(data_dir)}: data folder not found", usage=True)
     if not csv_path.is_file():
@@ -329,7 +345,7 @@ def scaffold(
     except ScaffoldError as error:
         raise ScaffoldError(f"{display(csv_path)}: {error}") from error
     types = infer_types(table)
-    package = descriptor(name, table, types, area, updated_date(csv_path, source_date_epoch))
+    package = descriptor(name, table, types, area, updated_date(csv_path, source_date_epoch), areas)
     names = [field["name"] for field in package["resources"][0]["schema"]["fields"]]
     staging = Path(tempfile.mkdtemp(prefix=f".new-{name}-", dir=data_dir))  # hidden: builds skip it
     try:
@@ -349,6 +365,7 @@ def scaffold(
         encoding,
         table.blank_rows,
         checklist(package),
+        package["policy_area"],
     )
 
 

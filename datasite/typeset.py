@@ -4,7 +4,7 @@ One style for a year everywhere (prose, tables, chart axes, tooltips): the Weste
 year in brackets, ``2023（令和5）年度`` for a fiscal year, ``2023（令和5）年`` for a calendar year and
 ``2023（令和5）年12月31日`` for a date. Text written with the era alone (``令和5年度``, from the source
 document) or the Western year alone (``2023年度``) is shown in that style, except inside 「」 and 『』,
-which quote the source verbatim (a document title such as 「令和７年度事前分析表」 stays as printed).
+which quote the source verbatim (a document title such as 「令和元年度事前分析表」 stays as printed).
 
 A year, a date, and a number with its counter or unit are kept on one line: on pages they are wrapped
 in ``<span class="nw">`` (white-space: nowrap), and chart labels are wrapped only between them.

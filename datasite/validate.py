@@ -5,7 +5,7 @@ metadata rules (``rules``), frictionless's table validation on the bytes ``load`
 integrity rules each resource declares (``integrity``). Nothing here touches the disk or network.
 
 A foreign key may point into another package: ``"externalForeignKeys": [{"fields": [...], "reference":
-{"package": "ref-local-governments", "resource": ..., "fields": [...]}}]`` in the schema. frictionless cannot
+{"package": "<another package>", "resource": ..., "fields": [...]}}]`` in the schema. frictionless cannot
 resolve those, so they are kept out of the schema it sees and checked here, across all packages, by
 ``check_foreign_keys``.
 """

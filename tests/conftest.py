@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import shutil
@@ -11,11 +12,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
-from datasite import cli
+from datasite import cli, config
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 GOLDEN_DATA = FIXTURES / "golden" / "datapackages"
+GOLDEN_CONFIG = FIXTURES / "golden" / "site.toml"
+SAMPLE = GOLDEN_DATA / "sample-consultations"  # the golden fixture's package with charts, on its own
+MINIMAL_CONFIG = FIXTURES / "minimal-site.toml"  # the configuration of the sites tests build in temporary folders
+REAL_CONFIG = ROOT / "site.toml"
 CHROMIUM = "/usr/bin/chromium"  # Debian's Chromium: the tests never download a browser
 ARGS = [
     "--no-sandbox",
@@ -71,6 +76,33 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@functools.cache
+def site_config(path: Path = REAL_CONFIG) -> config.SiteConfig:
+    """A site configuration, parsed (the real site's by default); it must have no problem."""
+    parsed, problems = config.parse(path.read_text(encoding="utf-8"), str(path))
+    assert parsed is not None and problems == [], problems
+    return parsed
+
+
+def config_beside(data: Path, source: Path = MINIMAL_CONFIG, logic_model: str = "") -> Path:
+    """Put a site configuration where a build of the data folder ``data`` looks for it (site.toml beside it);
+    with ``logic_model``, its first goal's logic model is that package (reviewed for fiscal year 2025)."""
+    target = data.parent / "site.toml"
+    text = source.read_text(encoding="utf-8")
+    if logic_model:
+        statement = next(line for line in text.split("\n") if line.startswith("statement = "))
+        text = text.replace(statement, f'{statement}\nlogic_model = "{logic_model}"\nfiscal_year = 2025', 1)
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def copy_golden(destination: Path) -> Path:
+    """A copy of the whole golden fixture (its data, content and configuration) in ``destination``; returns its
+    data folder."""
+    shutil.copytree(GOLDEN_DATA.parent, destination, ignore=shutil.ignore_patterns("expected"))
+    return destination / "datapackages"
+
+
 def copy_case(case: Path, destination: Path) -> Path:
     shutil.copytree(case, destination, symlinks=True)
     return destination
@@ -81,15 +113,24 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def served(folder: Path) -> Iterator[str]:
+    """``folder`` served on 127.0.0.1 (a free port): its address."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="session")
 def base_url(real_site: Path) -> Iterator[str]:
     """The real site served on 127.0.0.1 (a free port) for the browser tests."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(real_site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with served(real_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 
 from bench import run
-from bench.run import change_one_csv, generate
+from bench.run import change_one_csv, generate, write_site_config
 from tests.conftest import run_cli, tree_digest
 
 
 def check_strict(data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    write_site_config(data)
     out = tmp_path / "site"
     return run_cli(["--data", str(data), "--out", str(out), "--check", "--strict", "--no-cache"], capsys)
 

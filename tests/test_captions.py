@@ -15,7 +15,7 @@ from markupsafe import Markup
 from datasite import captions, load, model, validate
 from datasite.formatting import format_cell
 from datasite.model import Resource, Site
-from tests.conftest import ROOT
+from tests.conftest import ROOT, site_config
 
 DATA = ROOT / "datapackages"
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
@@ -26,7 +26,7 @@ def site() -> Site:
     loaded = load.load(DATA, [])
     valid, problems = validate.validate(loaded.packages)
     assert not [p for p in problems if p.severity == "error"]
-    return model.build_site(valid)
+    return model.build_site(valid, site_config())
 
 
 def _labels(resource: Resource) -> set[str]:

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import GOLDEN_DATA, ROOT, run_cli, tree_digest
+from tests.conftest import GOLDEN_DATA, ROOT, copy_golden, run_cli, tree_digest
 
 
 def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -26,15 +25,15 @@ def test_check_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 def test_summary_lists_counts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(["--data", str(GOLDEN_DATA), "--out", str(tmp_path / "site")], capsys)
     assert code == 0
-    for label in ("packages   1", "resources  2", "pages      ", "charts     2", "seconds    ", "make serve"):
+    labels = ("packages   3", "resources  13", "review     7 pass", "pages      ", "charts     4", "seconds    ")
+    for label in (*labels, "make serve"):
         assert label in out
 
 
 @pytest.mark.slow
 def test_real_cli_broken_cell_exits_1_without_traceback_and_keeps_site(tmp_path: Path) -> None:
     """The issue's acceptance check, through a real process: a copy with one CSV cell broken."""
-    data = tmp_path / "data"
-    shutil.copytree(GOLDEN_DATA, data)
+    data = copy_golden(tmp_path / "golden")
     out = tmp_path / "site"
     command = [sys.executable, str(ROOT / "build.py"), "--data", str(data), "--out", str(out)]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

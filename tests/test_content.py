@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from datasite.content import JapaneseMarkdown, Term
-from tests.conftest import FIXTURES, GOLDEN_DATA, ROOT, run_cli
+from tests.conftest import FIXTURES, ROOT, SAMPLE, config_beside, run_cli
 
 PAGE = """---
 title: 相談の解説
@@ -28,7 +28,8 @@ summary: テスト
 def build_with_content(tmp_path: Path, capsys: pytest.CaptureFixture[str], page: str = PAGE) -> Path:
     data = tmp_path / "datapackages"
     if not data.exists():
-        shutil.copytree(GOLDEN_DATA, data)
+        shutil.copytree(SAMPLE, data / SAMPLE.name)
+        config_beside(data)
     programmes = tmp_path / "content" / "programmes"
     programmes.mkdir(parents=True, exist_ok=True)
     (programmes / "consultations.md").write_text(page, encoding="utf-8")

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from datasite import load, validate
 from datasite.errors import Problem
-from tests.conftest import GOLDEN_DATA, ROOT, tree_digest
+from tests.conftest import GOLDEN_DATA, MINIMAL_CONFIG, ROOT, copy_golden, tree_digest
 
 GOLDEN_DESCRIPTOR = json.loads((GOLDEN_DATA / "sample-consultations" / "datapackage.json").read_text("utf-8"))
 json_values = st.recursive(
@@ -29,7 +29,7 @@ json_values = st.recursive(
 
 
 def load_and_validate(root: Path) -> list[Problem]:
-    loaded = load.load(root, [])
+    loaded = load.load(root, [], config_path=MINIMAL_CONFIG)
     _, problems = validate.validate(loaded.packages)
     return loaded.problems + problems
 
@@ -91,8 +91,7 @@ def test_sigkill_at_any_point_leaves_the_previous_site(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     subprocess.run(_build_command(GOLDEN_DATA, out), env=env, check=True, capture_output=True)
     before = tree_digest(out)
-    data = tmp_path / "data"
-    shutil.copytree(GOLDEN_DATA, data)
+    data = copy_golden(tmp_path / "golden")
     csv = data / "sample-consultations" / "data" / "consultations.csv"
     csv.write_text(csv.read_text(encoding="utf-8").replace("電話,100", "電話,101").replace("計,150", "計,151"), "utf-8")
     started = time.monotonic()

@@ -22,7 +22,7 @@ import pytest
 from datasite import chart_worker, downloads, limits, ownership, validate
 from datasite.chart_worker import ChartJob, ImageRenderer, JobFailed, run_job, spec_text_of
 from datasite.content import JapaneseMarkdown, emphasis_spans
-from tests.conftest import GOLDEN_DATA, ROOT, run_cli
+from tests.conftest import MINIMAL_CONFIG, ROOT, SAMPLE, config_beside, run_cli
 
 HANG_GUARD = 60.0  # seconds: far above what each case takes, far below "forever"
 Change = Callable[[dict[str, Any], Path], None]
@@ -30,7 +30,8 @@ Change = Callable[[dict[str, Any], Path], None]
 
 def make_case(root: Path, change: Change) -> Path:
     """A copy of the golden package under ``root``/datapackages, changed by ``change``."""
-    shutil.copytree(GOLDEN_DATA, root / "datapackages")
+    shutil.copytree(SAMPLE, root / "datapackages" / SAMPLE.name)
+    config_beside(root / "datapackages")
     package = root / "datapackages" / "sample-consultations"
     descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
     change(descriptor, package)
@@ -118,7 +119,7 @@ def test_frictionless_itself_is_offline(
     url, received = listener
     monkeypatch.setattr(rules, "check_references", lambda path, descriptor: [])
     root = make_case(tmp_path, lambda d, _: d.update(profile=url + "profile.json"))
-    loaded = load.load(root / "datapackages", [])
+    loaded = load.load(root / "datapackages", [], config_path=MINIMAL_CONFIG)
     valid, problems = validate.validate_package(loaded.packages[0])
     assert valid is None
     assert any("never reads from the network" in p.message for p in problems), problems
@@ -130,6 +131,7 @@ def test_a_package_that_cannot_be_read_is_never_dropped_silently(
 ) -> None:
     """frictionless's package-level errors are lines; the build fails (it counted 21 of 22 packages)."""
     shutil.copytree(ROOT / "datapackages" / "hikikomori-prevalence", tmp_path / "datapackages" / "a")
+    config_beside(tmp_path / "datapackages")
     descriptor = tmp_path / "datapackages" / "a" / "datapackage.json"
     data = json.loads(descriptor.read_text(encoding="utf-8"))
     data["name"] = "a"
@@ -399,6 +401,7 @@ def test_an_indicator_id_that_leaves_its_folder_is_a_line_with_its_row(
 ) -> None:
     policy = tmp_path / "datapackages" / "policy"
     shutil.copytree(ROOT / "datapackages" / "policy", policy)
+    config_beside(tmp_path / "datapackages", logic_model="policy")
     for name in ("indicators.csv", "measure-links.csv"):
         path = policy / "data" / name
         text = path.read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from datasite import load
-from tests.conftest import GOLDEN_DATA, ROOT, run_cli, tree_digest
+from tests.conftest import GOLDEN_DATA, REAL_CONFIG, ROOT, config_beside, copy_golden, run_cli, tree_digest
 
 
 def many_charts(tmp_path: Path, copies: int = 4) -> Path:
@@ -21,6 +21,7 @@ def many_charts(tmp_path: Path, copies: int = 4) -> Path:
         descriptor = json.loads((target / "datapackage.json").read_text(encoding="utf-8"))
         descriptor["name"] = f"sample-{index}"
         (target / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    config_beside(data)
     return data
 
 
@@ -57,6 +58,21 @@ def test_no_change_rebuild_is_skipped_but_a_changed_site_is_rebuilt(
 
 
 @pytest.mark.slow
+def test_an_edit_of_the_site_configuration_rebuilds_every_page_it_shows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = copy_golden(tmp_path / "golden")
+    cache = str(tmp_path / "cache")
+    build(capsys, data, tmp_path / "site", "--cache", cache)
+    config = data.parent / "site.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('name = "テスト用サイト"', 'name = "改名したサイト"'))
+    assert "nothing changed" not in build(capsys, data, tmp_path / "site", "--cache", cache)
+    build(capsys, data, tmp_path / "fresh", "--no-cache")
+    assert tree_digest(tmp_path / "site") == tree_digest(tmp_path / "fresh")
+    assert "改名したサイト" in (tmp_path / "site" / "measures" / "measure-1.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
 def test_parallel_build_equals_serial_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = many_charts(tmp_path)
     build(capsys, data, tmp_path / "serial", "--no-cache", "--jobs", "1")
@@ -88,6 +104,7 @@ def test_a_cached_rebuild_of_the_real_site_after_edits_equals_a_fresh_build(
     project = tmp_path / "project"
     shutil.copytree(ROOT / "datapackages", project / "datapackages")
     shutil.copytree(ROOT / "content", project / "content")
+    shutil.copyfile(REAL_CONFIG, project / "site.toml")
     data, cache = project / "datapackages", str(tmp_path / "cache")
     build(capsys, data, tmp_path / "site", "--cache", cache)
     descriptor = data / "hikikomori-consultations" / "datapackage.json"
@@ -97,9 +114,16 @@ def test_a_cached_rebuild_of_the_real_site_after_edits_equals_a_fresh_build(
     csv.write_text(csv.read_text(encoding="utf-8").replace("0件ではない", "0件ではない。編集", 1), encoding="utf-8")
     about = project / "content" / "about.md"
     about.write_text(about.read_text(encoding="utf-8") + "\n編集した段落。\n", encoding="utf-8")
+    config = project / "site.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('title = "ひきこもり支援の推進"', 'title = "編集した分野"')
+    )
     build(capsys, data, tmp_path / "site", "--cache", cache)
     build(capsys, data, tmp_path / "fresh", "--no-cache")
     cached, fresh = tree_digest(tmp_path / "site"), tree_digest(tmp_path / "fresh")
     assert sorted(cached) == sorted(fresh)
     assert [name for name in sorted(fresh) if cached[name] != fresh[name]] == []
     assert "編集した段落" in (tmp_path / "site" / "about.html").read_text(encoding="utf-8")
+    assert "編集した分野" in (tmp_path / "site" / "datasets" / "hikikomori-consultations" / "index.html").read_text(
+        "utf-8"
+    )

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from datasite import write
-from tests.conftest import FIXTURES, copy_case, run_cli, tree_digest
+from tests.conftest import FIXTURES, config_beside, copy_case, run_cli, tree_digest
 
 INVALID = sorted(p for p in (FIXTURES / "invalid").iterdir() if p.is_dir())
 ACCEPTED = sorted(p for p in (FIXTURES / "accepted").iterdir() if p.is_dir())
@@ -20,6 +20,8 @@ def test_bad_input_fails_with_expected_lines_and_keeps_site(
     case: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     work = copy_case(case, tmp_path / case.name)
+    if not (case / "site.toml").exists():
+        config_beside(work / "datapackages")  # the cases are about their data: they share one configuration
     site = work / "site"
     write.write_site({"index.html": b"previously published\n", "datasets/a.csv": b"x,y\n1,2\n"}, site)
     (work / "notes.txt").write_text("a user's own file beside the site\n", encoding="utf-8")
@@ -64,7 +66,9 @@ def files_and_links(folder: Path) -> dict[str, str]:
 def test_accepted_variants_validate(
     case: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(copy_case(case, tmp_path / case.name))
+    work = copy_case(case, tmp_path / case.name)
+    config_beside(work / "datapackages")
+    monkeypatch.chdir(work)
     code, _, err = run_cli(["--check", "--strict"], capsys)
     assert (code, err) == (0, "")
 

@@ -21,10 +21,11 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from datasite import addresses, cli
-from tests.conftest import GOLDEN_DATA, ROOT, WAIT_MS, QuietHandler, run_cli
+from tests.conftest import GOLDEN_DATA, ROOT, WAIT_MS, QuietHandler, config_beside, run_cli
 
 BASE = "https://example.org/site/"
-SITE_NAME = "施策目標Ⅶ-1-3 オープンデータ"
+SITE_NAME = "施策目標Ⅶ-1-3 オープンデータ"  # the real site's name (site.toml)
+GOLDEN_NAME = "テスト用サイト"  # the golden fixture's (tests/fixtures/golden/site.toml)
 
 
 @pytest.fixture(scope="module")
@@ -265,6 +266,7 @@ def test_a_declared_dialect_is_published_as_comma_separated_csv(
 
     data = tmp_path / "datapackages"
     shutil.copytree(GOLDEN_DATA / "sample-consultations", data / "sample-consultations")
+    config_beside(data)
     folder = data / "sample-consultations"
     original = (folder / "data/consultations.csv").read_text(encoding="utf-8")
     (folder / "data/consultations.csv").write_text(original.replace(",", ";"), encoding="utf-8")
@@ -294,7 +296,7 @@ def test_citations_give_the_address_when_it_is_known_and_say_how_to_form_it_othe
             "id": "sample-consultations",
             "type": "dataset",
             "title": "相談件数（テスト用）",
-            "publisher": SITE_NAME,
+            "publisher": GOLDEN_NAME,
             "version": "1.0.0",
             "language": "ja",
             "issued": {"date-parts": [[2026, 1, 1]]},
@@ -331,6 +333,7 @@ def test_a_source_address_is_cited_only_where_the_package_gives_one(real_site: P
 def golden_copy(tmp_path: Path) -> Path:
     data = tmp_path / "datapackages"
     shutil.copytree(GOLDEN_DATA / "sample-consultations", data / "sample-consultations")
+    config_beside(data)
     return data
 
 

@@ -8,6 +8,7 @@ import pytest
 from datasite import load, maps
 from datasite.cache import Cache
 from datasite.chart_worker import ImageRenderer
+from tests.conftest import MINIMAL_CONFIG
 
 
 def package(root: Path, path: str, content: bytes = b"a\n1\n") -> Path:
@@ -20,12 +21,31 @@ def package(root: Path, path: str, content: bytes = b"a\n1\n") -> Path:
 
 
 def messages(root: Path, max_file_bytes: int = load.DEFAULT_MAX_FILE_BYTES) -> list[str]:
-    return [p.message for p in load.load(root, [], max_file_bytes=max_file_bytes).problems]
+    return [p.message for p in load.load(root, [], max_file_bytes=max_file_bytes, config_path=MINIMAL_CONFIG).problems]
 
 
 def test_reads_resource_bytes(tmp_path: Path) -> None:
-    loaded = load.load(package(tmp_path, "data/t.csv"), [])
+    loaded = load.load(package(tmp_path, "data/t.csv"), [], config_path=MINIMAL_CONFIG)
     assert loaded.problems == [] and loaded.packages[0].resources[0].data == b"a\n1\n"
+    assert loaded.config == MINIMAL_CONFIG.read_text(encoding="utf-8")
+
+
+def test_the_site_configuration_is_read_beside_the_data_folder_or_where_named(tmp_path: Path) -> None:
+    data = tmp_path / "project" / "datapackages"
+    data.mkdir(parents=True)
+    missing = load.load(data, [])
+    assert missing.config is None
+    assert [str(p) for p in missing.problems] == [
+        f"{tmp_path / 'project' / 'site.toml'}: no site configuration: write one (the site's name, goals and areas; "
+        "see docs/site-configuration.md) or name it with --site FILE"
+    ]
+    (data.parent / "site.toml").write_text("[site]\n", encoding="utf-8")
+    assert load.load(data, []).config == "[site]\n"
+    named = tmp_path / "elsewhere.toml"
+    named.write_bytes("\ufeff[site]\nname = 'x'\n".encode())
+    assert load.load(data, [], config_path=named).config == "[site]\nname = 'x'\n"  # without its BOM
+    named.write_bytes(b"\xff[site]")
+    assert "not UTF-8" in str(load.load(data, [], config_path=named).problems[0])
 
 
 @pytest.mark.parametrize(

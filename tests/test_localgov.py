@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from datasite import charts, cli, load, localgov, localgov_model, localgov_pages, maps, model, validate
-from tests.conftest import FIXTURES, ROOT, wait_for_images
+from tests.conftest import FIXTURES, REAL_CONFIG, ROOT, site_config, wait_for_images
 from tests.test_browser import csp_violations, open_page
 
 DATA = ROOT / "datapackages"
@@ -283,7 +283,7 @@ def test_a_small_town_sees_its_band_figures_beside_the_national_ones(real_site: 
 def test_every_declared_source_figure_is_read_from_its_row() -> None:
     valid, problems = validate.validate(load.load(DATA, []).packages)
     assert problems == []
-    data = localgov.gather(model.build_site(valid))
+    data = localgov.gather(model.build_site(valid, site_config()))
     assert data is not None
     assert data.problems == []
     declared = rows("ref-peer-groups", "source-figures")
@@ -308,7 +308,7 @@ def test_a_declaration_that_matches_no_row_is_reported() -> None:
     peers.resources[index].__dict__["data"] = broken  # frozen dataclass: the test swaps the bytes it was given
     valid, problems = validate.validate(loaded.packages)
     assert problems == []
-    data = localgov.gather(model.build_site(valid))
+    data = localgov.gather(model.build_site(valid, site_config()))
     assert data is not None
     assert data.problems == [
         "ref-peer-groups/source-figures row 2 (core-agency): the match must name existing fields and select exactly "
@@ -667,7 +667,17 @@ def build_dropin(data_root: Path, package: Path, out: Path, *extra: str) -> int:
     for name in DROPIN_COMPANIONS:
         shutil.copytree(DATA / name, data / name)
     shutil.copytree(package, data / package.name)
+    companion_config(data.parent / "site.toml")
     return cli.main(["--data", str(data), "--out", str(out), "--strict", "--no-cache", *extra])
+
+
+def companion_config(target: Path) -> None:
+    """The real site's configuration without what the companions lack: the logic model and the Markdown pages."""
+    text = REAL_CONFIG.read_text(encoding="utf-8")
+    for line in ('logic_model = "policy"\n', "fiscal_year = 2025\n", '{ page = "about" }, { page = "methodology" }, '):
+        assert line in text, line
+        text = text.replace(line, "")
+    target.write_text(text, encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -705,6 +715,7 @@ def test_dropin_follows_the_published_template() -> None:
     assert len({row["code"] for row in dropin_rows()}) >= 5  # several governments
 
 
+@pytest.mark.slow
 def test_the_template_builds_once_it_holds_a_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The published template as it is downloaded: refused while its CSV holds only the header (one line saying
     so), built as soon as one answer is in."""
@@ -794,7 +805,7 @@ def test_dropin_model_counts() -> None:
     companions = [p for p in load.load(DATA, []).packages if p.folder in DROPIN_COMPANIONS]
     valid, problems = validate.validate(companions + load.load(DROPIN.parent, []).packages)
     assert problems == []
-    data = localgov.gather(model.build_site(valid))
+    data = localgov.gather(model.build_site(valid, site_config()))
     assert data is not None
     link = next(x for x in data.linked if x.package.name == DROPIN.name)
     assert (link.level, link.kind, link.measure, link.exhaustive) == ("municipality", "category", "status", False)

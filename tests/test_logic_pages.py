@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, config_beside, run_cli
 
 POLICY = ROOT / "datapackages" / "policy"
 
@@ -54,6 +54,7 @@ def test_indicator_without_figures_says_so(real_site: Path) -> None:
 def test_unacknowledged_mechanical_findings_fail_strict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = tmp_path / "data"
     shutil.copytree(POLICY, data / "policy")
+    config_beside(data, logic_model="policy")
     descriptor = json.loads((data / "policy" / "datapackage.json").read_text(encoding="utf-8"))
     descriptor.pop("review")
     (data / "policy" / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")

@@ -15,14 +15,15 @@ from pathlib import Path
 import pytest
 
 from datasite import cli, write
-from tests.conftest import GOLDEN_DATA, run_cli, tree_digest
+from tests.conftest import SAMPLE, config_beside, run_cli, tree_digest
 
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A user's project: the working directory for the test, with HOME pointing beside it."""
     root = tmp_path / "project"
-    shutil.copytree(GOLDEN_DATA, root / "datapackages")
+    shutil.copytree(SAMPLE, root / "datapackages" / SAMPLE.name)
+    config_beside(root / "datapackages")
     (root / ".git").mkdir(parents=True)
     (root / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
     (root / "content").mkdir()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import GOLDEN_DATA, run_cli
+from tests.conftest import GOLDEN_DATA, SAMPLE, config_beside, run_cli
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -29,7 +29,8 @@ def test_override_folder_replaces_a_built_in_template(tmp_path: Path, capsys: py
 
 def test_feed_lists_each_version_in_the_changelog(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = tmp_path / "data"
-    shutil.copytree(GOLDEN_DATA, data)
+    shutil.copytree(SAMPLE, data / SAMPLE.name)
+    config_beside(data)
     path = data / "sample-consultations" / "datapackage.json"
     descriptor = json.loads(path.read_text(encoding="utf-8"))
     descriptor["version"], descriptor["updated"] = "1.1.0", "2026-03-01"

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from datasite import cli, pagination
-from tests.conftest import GOLDEN_DATA
+from tests.conftest import SAMPLE, config_beside
 
 PAGE_LIMIT = 100 * 1024
 
@@ -42,7 +42,8 @@ def test_paginations_link_every_page_and_mark_the_current_one() -> None:
 def site_of_copies(root: Path, count: int, edit: Callable[[int, dict[str, Any]], None]) -> Path:
     """``count`` copies of the golden package, each descriptor changed by ``edit(index, descriptor)``, built."""
     data = root / "data"
-    source = GOLDEN_DATA / "sample-consultations"
+    source = SAMPLE
+    config_beside(data)
     for index in range(count):
         descriptor = json.loads((source / "datapackage.json").read_text(encoding="utf-8"))
         edit(index, descriptor)

@@ -110,7 +110,7 @@ def nu_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         run.problem = "java is missing: the Nu checker needs Java 11 or later (Debian: default-jre-headless)"
     else:
         site: Path = request.getfixturevalue("real_site")
-        command = ["java", "-jar", str(VNU_JAR), "--errors-only", "--skip-non-html", "--format", "json", str(site)]
+        command = nu_command([site])
         with run.stdout.open("wb") as stdout, run.stderr.open("wb") as stderr:
             run.process = subprocess.Popen(command, stdout=stdout, stderr=stderr)
     yield run
@@ -130,11 +130,11 @@ AXE_RUN = """tags => axe.run(document, {runOnly: {type: "tag", values: tags}, re
 EMBED = "charts/hikikomori-consultations/cases-trend-trend.embed.html"  # a chart's embeddable view: no skip link
 
 
-@pytest.mark.browser
-def test_axe_finds_no_wcag22_aa_violations(browser: Browser, base_url: str, page_types: list[str]) -> None:
+def axe_violations(browser: Browser, base_url: str, paths: list[str]) -> list[str]:
+    """axe-core's WCAG 2.2 AA violations on each page, one line each (with the elements it names)."""
     axe = npm_tool(AXE_JS)
     found: list[str] = []
-    for path in [*page_types, EMBED]:
+    for path in paths:
         # axe is injected as a script of its own: the site's CSP (script-src 'self') is bypassed for this test only.
         page = new_page(browser, bypass_csp=True)
         page.goto(base_url + path, wait_until="load")
@@ -143,6 +143,12 @@ def test_axe_finds_no_wcag22_aa_violations(browser: Browser, base_url: str, page
         violations: list[str] = page.evaluate(AXE_RUN, WCAG_TAGS)
         found += [f"{path}: {violation}" for violation in violations]
         page.context.close()
+    return found
+
+
+@pytest.mark.browser
+def test_axe_finds_no_wcag22_aa_violations(browser: Browser, base_url: str, page_types: list[str]) -> None:
+    found = axe_violations(browser, base_url, [*page_types, EMBED])
     assert found == [], f"{len(found)} axe-core violations:\n" + "\n".join(found)
 
 
@@ -434,21 +440,34 @@ def test_print_stylesheet_exists(real_site: Path) -> None:
 # --- valid HTML (last, so that the Nu checker has run alongside the browser checks) --------------------------------
 
 
+def nu_command(sites: list[Path]) -> list[str]:
+    """The Nu checker on every HTML page of ``sites``, errors only, as one JSON report (on stderr)."""
+    if not VNU_JAR.exists():
+        pytest.fail(f"{VNU_JAR.relative_to(ROOT)} is missing: run `npm ci` (make test does it)")
+    if shutil.which("java") is None:
+        pytest.fail("java is missing: the Nu checker needs Java 11 or later (Debian: default-jre-headless)")
+    return ["java", "-jar", str(VNU_JAR), "--errors-only", "--skip-non-html", "--format", "json", *map(str, sites)]
+
+
+def nu_errors(output: str, code: int) -> list[str]:
+    """The errors of a Nu report, one line each: the page's path, its line and the message."""
+    try:
+        report = json.loads(output)
+    except json.JSONDecodeError:
+        pytest.fail(f"the Nu checker gave no JSON report (exit {code}):\n{output}")
+    return [
+        f"{unquote(urlsplit(m.get('url', '')).path)}:{m.get('lastLine', '?')}: {m.get('message', '')}"
+        for m in report.get("messages", [])
+        if m.get("type") in {"error", "non-document-error"}
+    ]
+
+
 def test_nu_html_checker_finds_no_errors(real_site: Path, nu_run: NuRun) -> None:
     if run_problem := nu_run.problem:
         pytest.fail(run_problem)
     assert nu_run.process is not None
     code = nu_run.process.wait(timeout=300)
     output = nu_run.stderr.read_text(encoding="utf-8") or nu_run.stdout.read_text(encoding="utf-8")
-    try:
-        report = json.loads(output)
-    except json.JSONDecodeError:
-        pytest.fail(f"the Nu checker gave no JSON report (exit {code}):\n{output}")
-    errors = [
-        f"{unquote(urlsplit(m.get('url', '')).path).removeprefix(str(real_site) + '/')}:{m.get('lastLine', '?')}: "
-        f"{m.get('message', '')}"
-        for m in report.get("messages", [])
-        if m.get("type") in {"error", "non-document-error"}
-    ]
+    errors = [error.removeprefix(str(real_site) + "/") for error in nu_errors(output, code)]
     assert errors == [], f"{len(errors)} Nu HTML checker errors:\n" + "\n".join(errors)
     assert code == 0, output

@@ -10,7 +10,7 @@ import pytest
 
 from datasite import formatting, render
 from datasite.model import Field, era_label, fiscal_year_label
-from tests.conftest import GOLDEN_DATA, run_cli
+from tests.conftest import SAMPLE, config_beside, run_cli
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -18,7 +18,8 @@ HOSTILE = "<script>alert(1)</script>"
 @pytest.fixture
 def hostile_site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     data = tmp_path / "data"
-    shutil.copytree(GOLDEN_DATA, data)
+    shutil.copytree(SAMPLE, data / SAMPLE.name)
+    config_beside(data)
     descriptor_path = data / "sample-consultations" / "datapackage.json"
     d = json.loads(descriptor_path.read_text(encoding="utf-8"))
     d["title"] = HOSTILE

@@ -24,6 +24,9 @@ MECHANICAL = {2, 4, 5, 7, 9, 10}
 JUDGEMENT = {1, 3, 8}
 # 6: an indicator whose main status the site could not read; 11: no threshold in the checklist's words
 SOMETIMES_JUDGEMENT = {6, 11}
+# The sheet's year and the package the review's links name, as the real site's configuration gives them.
+OPTIONS: dict[str, Any] = {"current_fiscal_year": 2025, "package": "policy"}
+DEFAULT = ReviewOptions(**OPTIONS)
 
 
 def _case(name: str) -> dict[str, Any]:
@@ -84,14 +87,14 @@ def test_fixtures_cover_each_rule() -> None:
 def test_fixture_statuses(path: Path) -> None:
     doc = json.loads(path.read_text(encoding="utf-8"))
     assert sorted(doc["expected"], key=int) == [str(n) for n in range(1, 12)]
-    results = review(doc["tables"], ReviewOptions(**doc.get("options", {})))
+    results = review(doc["tables"], ReviewOptions(**{**OPTIONS, **doc.get("options", {})}))
     _check_shape(results)
     assert {str(r.number): r.status for r in results} == doc["expected"]
     assert [r.text for r in results] == [DEFAULT_TEXTS[n] for n in range(1, 12)], "no checklist table: printed texts"
 
 
 def test_all_pass_links_and_judgement_evidence() -> None:
-    results = review(_case("all-pass")["tables"])
+    results = review(_case("all-pass")["tables"], DEFAULT)
     assert all(r.status != "finding" for r in results)
     item8 = _item(results, 8)
     detail = _evidence(item8, "indicator:indicator-1").detail
@@ -112,19 +115,19 @@ def test_all_pass_links_and_judgement_evidence() -> None:
 
 
 def test_no_outcome_reports_item5() -> None:
-    item = _item(review(_case("no-outcome")["tables"]), 5)
+    item = _item(review(_case("no-outcome")["tables"], DEFAULT), 5)
     assert item.status == "finding" and "アウトカムの指標がない" in item.summary
     assert next(e for e in item.evidence if e.label == "アウトカム").detail.startswith("0件")
 
 
 def test_target_without_outcome_lists_the_target() -> None:
-    item = _item(review(_case("target-without-outcome")["tables"]), 5)
+    item = _item(review(_case("target-without-outcome")["tables"], DEFAULT), 5)
     assert item.status == "finding" and "（達成目標２）" in item.summary
     assert "アウトカムの指標がない" in _evidence(item, "target:target-2").detail
 
 
 def test_indicator_without_measure_names_it() -> None:
-    item = _item(review(_case("indicator-without-measure")["tables"]), 10)
+    item = _item(review(_case("indicator-without-measure")["tables"], DEFAULT), 10)
     assert "測定指標４" in item.summary
     assert _evidence(item, "indicator:indicator-4").detail.startswith("関連する達成手段が0件")
 
@@ -132,12 +135,12 @@ def test_indicator_without_measure_names_it() -> None:
 def test_reference_indicator_without_measure_is_not_a_finding() -> None:
     tables = _case("all-pass")["tables"]
     assert not any(link["indicator_id"] == "indicator-5" for link in tables["measure-links"])
-    item = _item(review(tables), 10)
+    item = _item(review(tables, DEFAULT), 10)
     assert item.status == "pass" and "参考指標のため項目10の対象外" in _evidence(item, "indicator:indicator-5").detail
 
 
 def test_issue_without_target_names_it() -> None:
-    results = review(_case("issue-without-target")["tables"])
+    results = review(_case("issue-without-target")["tables"], DEFAULT)
     assert "課題３「広報の充実」" in _item(results, 2).summary
     assert _evidence(_item(results, 2), "issue:issue-3").detail == "対応する達成目標がない。"
 
@@ -145,7 +148,7 @@ def test_issue_without_target_names_it() -> None:
 def test_many_measures_need_judgement_without_a_threshold() -> None:
     """The checklist says 「多数」 without a number: the counts are shown and judged by a person."""
     tables = _case("too-many-measures")["tables"]
-    item = _item(review(tables), 11)
+    item = _item(review(tables, DEFAULT), 11)
     assert item.status == "needs-judgement" and not item.mechanical
     assert "達成目標１に9件" in item.summary and "基準がない" in item.summary
     assert _evidence(item, "target:target-1").detail.startswith("9件：")
@@ -153,16 +156,16 @@ def test_many_measures_need_judgement_without_a_threshold() -> None:
 
 def test_a_threshold_is_named_as_the_sites_own() -> None:
     tables = _case("too-many-measures")["tables"]
-    item = _item(review(tables, ReviewOptions(max_measures_per_target=8)), 11)
+    item = _item(review(tables, ReviewOptions(**{**OPTIONS, "max_measures_per_target": 8})), 11)
     assert item.status == "finding" and "このサイトの目安（8件）を超える" in item.summary
     assert "このサイトが設けた目安" in next(e.detail for e in item.evidence if e.label == "判断の基準")
-    assert _item(review(tables, ReviewOptions(max_measures_per_target=9)), 11).status == "pass"
+    assert _item(review(tables, ReviewOptions(**{**OPTIONS, "max_measures_per_target": 9})), 11).status == "pass"
 
 
 def test_current_fiscal_year_option() -> None:
     tables = _case("all-pass")["tables"]
-    assert _item(review(tables, ReviewOptions(current_fiscal_year=2025)), 7).status == "pass"
-    item = _item(review(tables, ReviewOptions(current_fiscal_year=2026)), 7)
+    assert _item(review(tables, ReviewOptions(2025, "policy")), 7).status == "pass"
+    item = _item(review(tables, ReviewOptions(2026, "policy")), 7)
     assert item.status == "finding" and "当該年度（2026年度）" in item.summary
     assert "目標値1,000（2025年度・令和7年度）は当該年度（2026年度）の目標値ではない。" in {
         e.detail for e in item.evidence
@@ -170,18 +173,18 @@ def test_current_fiscal_year_option() -> None:
 
 
 def test_main_indicator_unknown_is_not_a_finding_against_the_sheet() -> None:
-    item = _item(review(_case("main-indicator-unknown")["tables"]), 6)
+    item = _item(review(_case("main-indicator-unknown")["tables"], DEFAULT), 6)
     assert item.status == "needs-judgement" and not item.mechanical
     assert "太字・下線" in item.summary and "読み取れていない" in item.summary and "原本で確認" in item.summary
 
 
 def test_all_main_indicators_is_a_finding() -> None:
-    item = _item(review(_case("all-main-indicators")["tables"]), 6)
+    item = _item(review(_case("all-main-indicators")["tables"], DEFAULT), 6)
     assert item.status == "finding" and "区分されていない" in item.summary
 
 
 def test_empty_tables_still_give_eleven_items() -> None:
-    results = review({})
+    results = review({}, DEFAULT)
     assert [r.number for r in results] == list(range(1, 12))
     assert [r.text for r in results] == [DEFAULT_TEXTS[n] for n in range(1, 12)]
     assert {r.number for r in results if r.status == "finding"} == set(range(1, 11)) - {8}
@@ -191,13 +194,13 @@ def test_empty_tables_still_give_eleven_items() -> None:
 def test_review_is_pure() -> None:
     tables = _case("too-many-measures")["tables"]
     before = copy.deepcopy(tables)
-    first = review(tables)
+    first = review(tables, DEFAULT)
     assert tables == before
-    assert review(tables) == first
+    assert review(tables, DEFAULT) == first
 
 
 def test_to_json_is_stable_and_complete() -> None:
-    results = review(_case("no-current-year-target")["tables"])
+    results = review(_case("no-current-year-target")["tables"], DEFAULT)
     data = to_json(results)
     dumped = json.dumps(data, sort_keys=True, ensure_ascii=False)
     assert dumped == json.dumps(to_json(list(reversed(results))), sort_keys=True, ensure_ascii=False)
@@ -214,7 +217,7 @@ def test_to_json_is_stable_and_complete() -> None:
 
 def test_real_policy_package(capsys: pytest.CaptureFixture[str]) -> None:
     tables = _real_tables()
-    results = review(tables)
+    results = review(tables, DEFAULT)
     captured = capsys.readouterr()
     assert (captured.out, captured.err) == ("", "")
     _check_shape(results)
@@ -232,7 +235,7 @@ def test_real_policy_package(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_real_review_judges_only_by_the_checklists_words() -> None:
     """Issue 16, point 3: no invented threshold; results resting on the site's links say so."""
-    results = review(_real_tables())
+    results = review(_real_tables(), DEFAULT)
     statuses = {r.number: r.status for r in results}
     assert statuses[11] == "needs-judgement" and "上限" not in _item(results, 11).summary
     assert statuses[6] == "needs-judgement", "an unread main-indicator flag is the site's limit, not a finding"

@@ -25,7 +25,7 @@ from datasite.scaffold import (
     split_unit,
     unfilled,
 )
-from tests.conftest import ROOT, run_cli, tree_digest
+from tests.conftest import ROOT, config_beside, run_cli, tree_digest
 
 ROWS = """2022,令和4年度,電話,100,66.7,011002
 2022,令和4年度,来所,50,33.3,011002
@@ -80,6 +80,7 @@ def fill_in(descriptor: dict[str, Any]) -> dict[str, Any]:
 def data(tmp_path: Path) -> Path:
     folder = tmp_path / "datapackages"
     folder.mkdir()
+    config_beside(folder)  # its areas are 1, 2, 3, 0 and 4
     return folder
 
 
@@ -171,10 +172,12 @@ def test_other_usage_errors_exit_2(data: Path, tmp_path: Path, capsys: pytest.Ca
     source.write_text(CSV, encoding="utf-8")
     code, _, err = new(["t", "--csv", str(source), "--data", str(tmp_path / "nowhere")], capsys)
     assert code == 2 and "data folder not found" in err
-    for args in (["t", "--data", str(data)], ["t", "--csv", str(source), "--area", "9"]):
-        with pytest.raises(SystemExit) as exit_info:
-            new(args, capsys)
-        assert exit_info.value.code == 2
+    with pytest.raises(SystemExit) as exit_info:
+        new(["t", "--data", str(data)], capsys)
+    assert exit_info.value.code == 2
+    code, _, err = new(["t", "--csv", str(source), "--area", "9", "--data", str(data)], capsys)
+    assert code == 2 and "--area must be one of the site's policy areas: 0, 1, 2, 3, 4" in err
+    assert list(data.iterdir()) == []
 
 
 @pytest.mark.parametrize(
@@ -287,6 +290,7 @@ def test_every_command_in_the_guide_is_real() -> None:
 def test_the_worked_example_runs_as_written(tmp_path: Path) -> None:
     work, home = tmp_path / "repo", tmp_path / "home"
     shutil.copytree(ROOT / "datapackages", work / "datapackages")
+    shutil.copyfile(ROOT / "site.toml", work / "site.toml")
     if (ROOT / "content").is_dir():
         shutil.copytree(ROOT / "content", work / "content")
     env = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"} | {"HOME": str(home)}

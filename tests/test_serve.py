@@ -16,7 +16,7 @@ import pytest
 from datasite import cli
 from datasite.pipeline import BuildOptions
 from datasite.serve import Preview, error_page, is_page, snapshot
-from tests.conftest import GOLDEN_DATA, run_cli
+from tests.conftest import GOLDEN_DATA, SAMPLE, config_beside, run_cli
 
 TIMEOUT = 120.0
 
@@ -39,7 +39,8 @@ def edit(path: Path, old: str, new: str) -> None:
 @pytest.fixture
 def preview(tmp_path: Path) -> Iterator[tuple[Preview, Path, list[str]]]:
     data = tmp_path / "datapackages"
-    shutil.copytree(GOLDEN_DATA, data)
+    shutil.copytree(SAMPLE, data / SAMPLE.name)
+    config_beside(data)
     options = BuildOptions(data_dir=data, out_dir=tmp_path / "site", cache_dir=tmp_path / "cache")
     said: list[str] = []
     running = Preview(

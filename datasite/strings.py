@@ -1,0 +1,86 @@
+"""The words Python puts on pages (titles, descriptions, breadcrumbs), from one catalogue keyed by language.
+
+The catalogue is ``templates/strings.toml``: a table per language (``[ja]``) of named texts, some with
+``{placeholders}``. Like every template, a ``--templates`` folder may replace it. Templates hold the rest of the
+site's words. A text the code asks for that the catalogue lacks is a problem of the build, not a page with a gap.
+"""
+
+from __future__ import annotations
+
+import string
+import tomllib
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import Problem
+
+FILE_NAME = "strings.toml"
+
+# Every text the code asks for, with the placeholders it fills in.
+KEYS: dict[str, tuple[str, ...]] = {
+    "home": (),
+    "cited_document": ("publisher", "title"),
+    "logic_model": (),
+    "logic_model_description": ("goal",),
+    "logic_model_area": ("area",),
+    "logic_model_area_description": ("area",),
+    "indicator_description": ("name",),
+    "measure_description": ("name",),
+    "target_label": ("number",),
+    "review": (),
+    "review_description": (),
+    "programmes": (),
+    "programmes_description": ("subject",),
+    "glossary": (),
+    "glossary_description": (),
+    "goals": (),
+    "goals_description": ("site",),
+    "goal_description": ("goal",),
+    "in_goal": ("title", "goal"),
+}
+
+
+@dataclass(frozen=True)
+class Strings:
+    language: str
+    texts: dict[str, str] = field(default_factory=dict)
+
+    def __call__(self, key: str, **values: Any) -> str:
+        text = self.texts[key]
+        return text.format(**values) if values else text
+
+
+def parse(text: str | None, language: str, source: str = f"templates/{FILE_NAME}") -> tuple[Strings, list[Problem]]:
+    """The texts of ``language``, and a problem for each that is missing or names a placeholder it cannot fill."""
+    if text is None:
+        return Strings(language), [Problem(source, None, None, "missing: the catalogue of the site's words")]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        return Strings(language), [Problem(source, None, None, f"not valid TOML: {error}")]
+    table = data.get(language)
+    if not isinstance(table, dict):
+        languages = ", ".join(sorted(k for k, v in data.items() if isinstance(v, dict))) or "none"
+        return Strings(language), [Problem(source, None, language, f"no texts for this language (it has: {languages})")]
+    problems: list[Problem] = []
+    texts: dict[str, str] = {}
+    for key, placeholders in KEYS.items():
+        where = f"{language}.{key}"
+        value = table.get(key)
+        if not isinstance(value, str):
+            problems.append(Problem(source, None, where, "required: a text"))
+            continue
+        try:
+            named = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+        except ValueError as error:  # a lone { or }
+            problems.append(Problem(source, None, where, f"cannot be filled in: {error} (write {{{{ for a brace)"))
+            continue
+        unknown = sorted(named - set(placeholders))
+        if unknown:
+            allowed = ", ".join("{" + p + "}" for p in placeholders) or "none"
+            problems.append(
+                Problem(source, None, where, f"{{{unknown[0]}}} cannot be filled in (it may use: {allowed})")
+            )
+            continue
+        texts[key] = value
+    return Strings(language, texts), problems
