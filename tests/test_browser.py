@@ -284,3 +284,35 @@ def test_the_home_page_finds_a_local_government_and_links_to_its_page(browser: B
     expect(page).to_have_url(re.compile(r"local-governments/011002\.html$"))
     assert problems == [] and csp_violations(page) == []
     page.context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_on_a_phone_the_navigation_folds_behind_a_menu_button_and_opens_on_a_tap(
+    browser: Browser, base_url: str, javascript: bool
+) -> None:
+    context = browser.new_context(java_script_enabled=javascript, viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    page.goto(base_url + "index.html")
+    navigation = page.get_by_role("navigation", name="サイト")
+    local_governments = navigation.get_by_role("link", name="自治体", exact=True)
+    expect(local_governments).to_be_hidden()
+    # Folded, the header leaves the first screen to the page: the heading starts in its top fifth.
+    heading = page.locator("main h1")
+    expect(heading).to_be_in_viewport()
+    box = heading.bounding_box()
+    assert box is not None and box["y"] < 800 / 5, box
+    navigation.get_by_text("メニュー", exact=True).click()
+    expect(local_governments).to_be_visible()
+    local_governments.click()
+    expect(page).to_have_url(re.compile(r"local-governments/index\.html$"))
+    context.close()
+
+
+def test_on_a_wide_screen_the_navigation_is_open_without_a_tap(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(base_url + "index.html")
+    navigation = page.get_by_role("navigation", name="サイト")
+    expect(navigation.get_by_role("link", name="自治体", exact=True)).to_be_visible()
+    expect(navigation.get_by_text("メニュー", exact=True)).to_be_hidden()
+    context.close()
