@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from . import urls
 from .charts import RenderedChart
 from .model import Resource, Site
 
@@ -33,8 +34,8 @@ def chart_pages(site: Site, charts: list[RenderedChart], page: Page, budget: int
         context = {"rendered": rendered, "resource": resource, "package": package, "area": area}
         crumbs: list[tuple[str, str | None]] = [
             ("トップ", "index.html"),
-            (area.title, f"areas/{area.slug}/index.html"),
-            (package.title, f"datasets/{package.name}/index.html"),
+            (area.title, urls.area(area.slug)),
+            (package.title, urls.dataset(package.name)),
             (title, None),
         ]
         for rows in TABLE_ROWS:

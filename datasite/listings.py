@@ -12,7 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import pagination
+from . import pagination, urls
 from .charts import RenderedChart
 from .config import Goal
 from .discovery import json_bytes
@@ -56,15 +56,15 @@ def area_pages(
     chunks = pagination.chunk_by_size(sections, lambda section: len(section[1].encode("utf-8")), AREA_PAGE_BUDGET)
     out: Outputs = {}
     for chunk, pages in zip(chunks, pagination.paginations(len(chunks)), strict=True):
-        path = f"areas/{area.slug}/{pagination.page_file(pages.number)}"
+        path = f"{urls.area_folder(area.slug)}{pagination.page_file(pages.number)}"
         on_page = [package for package, _ in chunk]
         crumbs: list[tuple[str, str | None]] = [("トップ", "index.html")]
         if goal is not None and goal.path:
-            crumbs.append((goal.title, f"{goal.path}index.html"))
+            crumbs.append((goal.title, urls.goal(goal.path)))
         if pages.number == 1:
             crumbs.append((area.title, None))
         else:
-            crumbs += [(area.title, f"areas/{area.slug}/index.html"), (pages.crumb, None)]
+            crumbs += [(area.title, urls.area(area.slug)), (pages.crumb, None)]
         out[path] = page(
             "area.html",
             path,
@@ -99,13 +99,13 @@ def catalogue_pages(site: Site, areas: list[Area], page: Page, macros: Any, memo
     topics = sorted({topic for package in site.packages for topic in package.topics})
     out: Outputs = {}
     for chunk, pages in zip(chunks, pagination.paginations(len(chunks)), strict=True):
-        path = f"datasets/{pagination.page_file(pages.number)}"
+        path = urls.datasets_page(pagination.page_file(pages.number))
         sections = [(area, [html for a, html in chunk if a == area]) for area in with_packages]
         crumbs: list[tuple[str, str | None]] = [("トップ", "index.html")]
         if pages.number == 1:
             crumbs.append(("データ一覧", None))
         else:
-            crumbs += [("データ一覧", "datasets/index.html"), (pages.crumb, None)]
+            crumbs += [("データ一覧", urls.DATASETS), (pages.crumb, None)]
         out[path] = page(
             "datasets.html",
             path,
@@ -118,7 +118,7 @@ def catalogue_pages(site: Site, areas: list[Area], page: Page, macros: Any, memo
             pagination=pages,
             total=len(listed),
         )
-    out["datasets/catalogue.json"] = json_bytes(
+    out[urls.CATALOGUE_JSON] = json_bytes(
         [
             {
                 "name": package.name,

@@ -20,9 +20,8 @@ from typing import Any, Generic, TypeVar
 
 from markupsafe import Markup
 
-from . import charts, maps, pagination
+from . import charts, maps, pagination, urls
 from .charts import PALETTE, RenderedChart
-from .localgov import gather
 from .localgov_compare import (
     Comparisons,
     Peer,
@@ -51,12 +50,12 @@ OWN_GROUPS = "このサイト独自の比較グループ"
 Outputs = dict[str, bytes]
 Page = Callable[..., bytes]
 HOME = ("トップ", "index.html")
-INDEX = ("自治体のページ", "local-governments/index.html")
-GROUPS_INDEX = (OWN_GROUPS, "local-governments/groups/index.html")
-MAPS_INDEX = ("地図", "maps/index.html")
-SELF_CHECK = ("自己点検", "local-governments/self-check.html")
+INDEX = ("自治体のページ", urls.LOCAL_GOVERNMENTS)
+GROUPS_INDEX = (OWN_GROUPS, urls.GROUPS)
+MAPS_INDEX = ("地図", urls.MAPS)
+SELF_CHECK = ("自己点検", urls.SELF_CHECK)
 SELF_CHECK_TEMPLATE = "localgov_selfcheck_datapackage.json"  # the drop-in package's descriptor, a template
-SELF_CHECK_FOLDER = "local-governments/self-check"
+SELF_CHECK_FOLDER = urls.SELF_CHECK_FOLDER
 # Governments per page of a long list: a peer group's row is about 170 bytes (about 35 KB a page), a map's
 # listed government about 100 bytes plus its values.
 GROUP_PAGE_SIZE = 200
@@ -130,30 +129,57 @@ class ReferenceMap:
     alt: str
 
 
-def render_localgov(
-    site: Site,
-    page: Page,
-    charts_by_resource: dict[tuple[str, str], list[RenderedChart]],
-    map_files: maps.MapFiles,
-) -> dict[str, bytes]:
-    """Every page of the local-government part of the site, keyed by its path. Its maps are requested
-    from ``map_files``, which draws them."""
-    data = gather(site)
-    if data is None:
-        return {}
-    out: Outputs = {}
+@dataclass(frozen=True)
+class ViewMap:
+    """The map of one view of a linked table: its image, its text alternative and its legend."""
+
+    image: str
+    alt: str
+    classes: tuple[MapClass, ...]
+
+
+@dataclass(frozen=True)
+class MapPlan:
+    """Every map of the local-government pages, decided before any page renders (as the charts are): the layout
+    of the locator sheets, the reference maps and the map of each view of each linked table. ``plan_maps``
+    requests their drawings from ``MapFiles``; the pages only show them."""
+
+    locators: maps.Locators
+    outside: list[str]  # the governments with islands outside the frame of the maps of the whole country
+    unlisted: int  # areas of the boundaries that are in no list of governments
+    references: list[ReferenceMap]
+    views: dict[str, list[ViewMap]]  # a linked table's slug → the map of each of its views
+
+
+def plan_maps(data: LocalGov, site: Site, map_files: maps.MapFiles) -> MapPlan:
+    """Decide every map and request its drawing (``map_files.start`` then hands them to a worker)."""
     names = {g.code5: (g.code, g.name) for g in data.governments.values() if not g.is_prefecture}
     prefecture_codes = {p.name: p.code for p in data.prefectures}
     locators = map_files.locators(names, prefecture_codes)
     outside = _outside_names(data, map_files.country_outside("municipality"))
     unlisted = map_files.unlisted("municipality", names)
-    references = _reference_maps(data, map_files, outside, site)
-    out.update(_maps(data, page, map_files, references, outside, unlisted))
+    references = _reference_maps(data, map_files, site)
+    views = {
+        link.slug: [_view_map(data, link, index, view, map_files) for index, view in enumerate(link.views)]
+        for link in data.linked
+    }
+    return MapPlan(locators, outside, unlisted, references, views)
+
+
+def render_localgov(
+    data: LocalGov,
+    plan: MapPlan,
+    page: Page,
+    charts_by_resource: dict[tuple[str, str], list[RenderedChart]],
+) -> dict[str, bytes]:
+    """Every page of the local-government part of the site, keyed by its path; its maps are in ``plan``."""
+    out: Outputs = {}
+    locators, references = plan.locators, plan.references
+    out.update(_maps(data, page, plan))
     out.update(_index(data, page, bool(references)))
     out.update(_group_pages(data, page, references))
     peers, rule = nearest_peers(data)
     out.update(_self_check(data, page, peers))
-    map_files.start()  # every map is requested by now: drawn in a worker while the government pages render
     comparisons = Comparisons(data)
     fragments = Fragments(page)
     for level in ("prefecture", "municipality"):
@@ -179,7 +205,7 @@ class Fragments:
         """Render the cards of many governments at once (one template call for all of them)."""
         html = self._page(
             "localgov_fragment_card.html",
-            "local-governments/fragment.html",
+            urls.government("fragment"),  # rendered with the root of the government pages
             "",
             "",
             [],
@@ -205,7 +231,7 @@ class Fragments:
             notes = {f.id: 1 + sources.index(f.resource) for f in figures}
             html = self._page(
                 "localgov_fragment_figures.html",
-                "local-governments/fragment.html",
+                urls.government("fragment"),  # rendered with the root of the government pages
                 "",
                 "",
                 [],
@@ -306,7 +332,7 @@ def _index(data: LocalGov, page: Page, has_reference_maps: bool) -> Outputs:
     text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
     counts = {p.pref_code: len(data.municipalities_of.get(p.pref_code, [])) for p in data.prefectures}
     return {
-        "local-governments/index.json": (text + "\n").encode("utf-8"),
+        urls.GOVERNMENTS_JSON: (text + "\n").encode("utf-8"),
         INDEX[1]: page(
             "localgov_index.html",
             INDEX[1],
@@ -399,10 +425,9 @@ def _outside_names(data: LocalGov, keys: list[str]) -> list[str]:
     return [f"{by_code5[k].pref_name}{by_code5[k].name}" for k in keys if k in by_code5]
 
 
-def _reference_maps(data: LocalGov, map_files: maps.MapFiles, outside: list[str], site: Site) -> list[ReferenceMap]:
+def _reference_maps(data: LocalGov, map_files: maps.MapFiles, site: Site) -> list[ReferenceMap]:
     """A municipal choropleth for each axis of the peer groups that reads a reference table (population,
     財政力指数, type): the classes are the axis's groups."""
-    del outside
     packages = {package.name: package for package in site.packages}
     out: list[ReferenceMap] = []
     municipalities = [g for g in data.governments.values() if not g.is_prefecture]
@@ -437,7 +462,7 @@ def _reference_maps(data: LocalGov, map_files: maps.MapFiles, outside: list[str]
         alt = f"{basis}を、{OWN_GROUPS}の{grouping.title}の区分で塗り分けた市区町村の地図。{parts}。"
         if without:
             alt += f"値のない団体（灰色）：{'、'.join(g.pref_name + g.name for g in without[:5])}。"
-        image = f"maps/groups-{grouping.id}.svg"
+        image = urls.map_image(f"groups-{grouping.id}")
         regions = tuple(
             maps.Region(
                 g.code5,
@@ -449,14 +474,10 @@ def _reference_maps(data: LocalGov, map_files: maps.MapFiles, outside: list[str]
             for g in sorted(municipalities, key=lambda g: g.code5)
         )
         legend = tuple((c.label, c.colour) for c in classes)
-        href = f"maps/groups-{grouping.id}.html"
+        href = urls.map_page(f"groups-{grouping.id}")
         credits = _map_credits(map_files, packages, grouping.basis[0], grouping.basis[1], None, href)
         map_files.request(image, maps.MapDrawing("municipality", regions, legend, title, alt, credits=credits))
-        out.append(
-            ReferenceMap(
-                grouping, f"maps/groups-{grouping.id}.html", image, title, tuple(classes), values, without, alt
-            )
-        )
+        out.append(ReferenceMap(grouping, href, image, title, tuple(classes), values, without, alt))
     return out
 
 
@@ -478,15 +499,29 @@ def _basis_title(data: LocalGov, grouping: Grouping) -> str:
     return measure.title if measure is not None else grouping.title
 
 
-def _maps(
-    data: LocalGov,
-    page: Page,
-    map_files: maps.MapFiles,
-    references: list[ReferenceMap],
-    outside: list[str],
-    unlisted: int,
-) -> Outputs:
+def _view_map(data: LocalGov, link: Linked, index: int, view: View, map_files: maps.MapFiles) -> ViewMap:
+    """The map of one view of a linked table, its drawing requested."""
+    suffix = "" if len(link.views) == 1 else f"-{index + 1}"
+    image = urls.map_image(f"{link.slug}{suffix}")
+    title = link.resource.title + (f"（{view.label}）" if view.label else "")
+    drawing, classes = _view_drawing(data, link, view, title)
+    alt = _map_alt(link, view, title, classes)
+    credits = charts.credit_lines(
+        link.package,
+        link.resource,
+        link.unit,
+        map_files.site_name,
+        f"{map_files.base_url}{link.href}" if map_files.base_url else "",
+    )
+    map_files.request(
+        image, maps.MapDrawing(drawing.level, drawing.regions, drawing.legend, title, alt, credits=credits)
+    )
+    return ViewMap(image, alt, tuple(classes))
+
+
+def _maps(data: LocalGov, page: Page, plan: MapPlan) -> Outputs:
     out: Outputs = {}
+    references, outside, unlisted = plan.references, plan.outside, plan.unlisted
     if not data.linked and not references:
         return out
     for reference in references:
@@ -505,27 +540,7 @@ def _maps(
             own_groups=OWN_GROUPS,
             credit=maps.credit(),
         )
-    legends: dict[str, list[list[MapClass]]] = {}
     for link in data.linked:
-        legends[link.slug] = []
-        for index, view in enumerate(link.views):
-            suffix = "" if len(link.views) == 1 else f"-{index + 1}"
-            view.image = f"maps/{link.slug}{suffix}.svg"
-            title = link.resource.title + (f"（{view.label}）" if view.label else "")
-            drawing, classes = _view_drawing(data, link, view, title)
-            view.alt = _map_alt(link, view, title, classes)
-            credits = charts.credit_lines(
-                link.package,
-                link.resource,
-                link.unit,
-                map_files.site_name,
-                f"{map_files.base_url}{link.href}" if map_files.base_url else "",
-            )
-            map_files.request(
-                view.image,
-                maps.MapDrawing(drawing.level, drawing.regions, drawing.legend, title, view.alt, credits=credits),
-            )
-            legends[link.slug].append(classes)
         by_prefecture = _map_table(data, link)
         for listing in listing_pages(link.href, _listed_governments(data, link), MAP_LISTING_PAGE_SIZE):
             crumbs = (
@@ -540,7 +555,7 @@ def _maps(
                 f"{link.resource.title}を{_level_word(link.level)}別に塗り分けた地図と表。{listing.label}",
                 _crumbs(MAPS_INDEX, *crumbs),
                 link=link,
-                legends=legends[link.slug],
+                view_maps=plan.views[link.slug],
                 level_word=_level_word(link.level),
                 by_prefecture=by_prefecture,
                 listing=listing,

@@ -18,7 +18,7 @@ from .cache import Cache, code_fingerprint, digest
 from .errors import BuildError, Problem, errors_of
 
 if TYPE_CHECKING:
-    from . import charts, logic, validate
+    from . import charts, localgov_model, logic, validate
     from .chart_worker import ImageRenderer
 
 # The later stages (frictionless, altair, jinja2, vl-convert) are imported inside build(), after the
@@ -141,6 +141,8 @@ def _build_stages(
         charts,
         config,
         content,
+        localgov,
+        localgov_pages,
         logic,
         maps,
         model,
@@ -170,6 +172,8 @@ def _build_stages(
     site, caption_problems = captions.resolve(site, {p.folder: p.display_path for p in valid})
     problems += caption_problems
     logic_models = [m for goal in site_config.goals if (m := logic.build_logic_model(site, goal)) is not None]
+    local = localgov.gather(site)  # None: the site has no list of local governments
+    problems += localgov_problems(local, tables)
     problems += validate.check_content_texts(loaded.content)
     prose, content_problems = content.parse_content(loaded.content, site)
     problems += content_problems
@@ -194,6 +198,8 @@ def _build_stages(
     progress = [chart for logic_model in logic_models for chart in _progress_charts(logic_model, name)]
     rendered, chart_files = charts.start_charts(site, progress, cache, renderer, name, options.base_url)
     map_files = maps.MapFiles(cache, renderer, loaded.topologies, name, options.base_url)
+    map_plan = localgov_pages.plan_maps(local, site, map_files) if local is not None else None
+    map_files.start()  # every map is planned: drawn in a worker while the pages render
     result.charts = len(rendered) + len(progress)
     clock.lap("charts")
     outputs = render.render_site(
@@ -209,9 +215,10 @@ def _build_stages(
             strings=words,
             config_text=loaded.config or "",
         ),
-        map_files,
         logic_models,
         prose,
+        local,
+        map_plan,
     )
     clock.lap("render")
     page_problems = ownership.page_sizes(outputs, sources)
@@ -269,16 +276,24 @@ def _progress_charts(logic_model: logic.LogicModel, site_name: str) -> list[char
     return progress
 
 
+def localgov_problems(
+    local: localgov_model.LocalGov | None, tables: dict[tuple[str, str], tuple[str, tuple[int, ...]]]
+) -> list[Problem]:
+    """Each row of the peer groups' source-figures table that cannot be read, at its line of the CSV."""
+    problems: list[Problem] = []
+    for found in local.problems if local is not None else ():
+        path, row_numbers = tables[(found.package, found.resource)]
+        line = row_numbers[found.index] if found.index < len(row_numbers) else None
+        problems.append(Problem(path, line, found.field, f"source figure {found.figure}: {found.message}"))
+    return problems
+
+
 def review_problems(logic_model: logic.LogicModel, valid: list[validate.ValidPackage]) -> list[Problem]:
     """Mechanical checklist findings are warnings (fatal with --strict) unless the package acknowledges them."""
-    from . import logic_pages
-
     path = next(p.display_path for p in valid if p.folder == logic_model.package.name)
-    acknowledged = logic_pages.acknowledged_findings(logic_model.package)
     return [
         Problem(path, None, None, f"review item {item.number}: {item.summary}", "warning")
-        for item in logic_model.review
-        if item.status == "finding" and item.mechanical and item.number not in acknowledged
+        for item in logic_model.unacknowledged_findings()
     ]
 
 

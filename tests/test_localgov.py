@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, expect
 
-from datasite import charts, cli, load, localgov, localgov_model, localgov_pages, maps, model, validate
+from datasite import charts, cli, load, localgov, localgov_model, localgov_pages, maps, model, pipeline, validate
 from tests.conftest import FIXTURES, REAL_CONFIG, ROOT, site_config, wait_for_images
 from tests.test_browser import csp_violations, open_page
 
@@ -310,9 +310,15 @@ def test_a_declaration_that_matches_no_row_is_reported() -> None:
     assert problems == []
     data = localgov.gather(model.build_site(valid, site_config()))
     assert data is not None
-    assert data.problems == [
+    assert [str(problem) for problem in data.problems] == [
         "ref-peer-groups/source-figures row 2 (core-agency): the match must name existing fields and select exactly "
         "one row (0)"
+    ]
+    # The build reports it as one of its problem lines, at the row's line of the CSV and the column at fault.
+    tables = {(p.folder, r.descriptor["name"]): (r.display_path, r.row_numbers) for p in valid for r in p.resources}
+    assert [str(problem) for problem in pipeline.localgov_problems(data, tables)] == [
+        f'{DATA.relative_to(ROOT)}/ref-peer-groups/data/source-figures.csv:2: field "match": source figure '
+        "core-agency: the match must name existing fields and select exactly one row (0)"
     ]
 
 
