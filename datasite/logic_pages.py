@@ -15,9 +15,6 @@ from .strings import Strings
 Outputs = dict[str, bytes]
 
 
-STATUS_LABELS = {"pass": "適合", "finding": "指摘", "needs-judgement": "要判断"}
-
-
 def logic_pages(
     logic: LogicModel,
     site: Site,
@@ -115,7 +112,7 @@ def logic_pages(
         [*trail, (words("review"), None)],
         logic=logic,
         counts=counts,
-        status_labels=STATUS_LABELS,
+        status_labels={status: words("status_" + status.replace("-", "_")) for status in review.STATUSES},
         acknowledged=logic.acknowledged,
         checklist_rows=logic.checklist_rows,
         standing_classes=STANDING_CLASSES,

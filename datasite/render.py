@@ -181,8 +181,9 @@ def render_site(
         model = models.get(area.goal)
         measures = [m for m in model.measures if m.area == str(area.number)] if model is not None else []
         goal = config.goal(area.goal)
-        out.update(listings.area_pages(area, site.packages_in(area), page, macros, by_resource, memo, measures, goal))
-    out.update(listings.catalogue_pages(site, areas, page, macros, memo))
+        packages = site.packages_in(area)
+        out.update(listings.area_pages(area, packages, page, macros, by_resource, memo, words, measures, goal))
+    out.update(listings.catalogue_pages(site, areas, page, macros, memo, words))
     for package in site.packages:
         path = urls.dataset(package.name)
         context = {
@@ -199,7 +200,7 @@ def render_site(
                 path,
                 package.title,
                 _plain(package.description)[:160] or package.title,
-                [("トップ", urls.HOME), ("データ一覧", urls.DATASETS), (package.title, None)],
+                [(words("home"), urls.HOME), (words("datasets"), urls.DATASETS), (package.title, None)],
                 preview_rows=preview_rows,
                 og_chart=listings.first_chart([package], by_resource),
                 has_charts=any(r.charts for r in package.resources),
@@ -208,13 +209,13 @@ def render_site(
             if len(out[path]) <= PAGE_BUDGET:
                 break
         out.update(_downloads(package, site.area_of(package), config.name, env, options, memo))
-    out.update(chart_pages.chart_pages(site, charts, page, PAGE_BUDGET))
+    out.update(chart_pages.chart_pages(site, charts, page, PAGE_BUDGET, words))
     for model in logic_models:
         out.update(logic_pages.logic_pages(model, site, page, by_resource, words))
     out.update(prose_pages.content_pages(content, page, prose, site, words))
     if local is not None and map_plan is not None:
-        out.update(localgov_pages.render_localgov(local, map_plan, page, by_resource))
-    out["404.html"] = page("404.html", "404.html", "ページが見つかりません", "ページが見つかりません。", [])
+        out.update(localgov_pages.render_localgov(local, map_plan, page, by_resource, words))
+    out["404.html"] = page("404.html", "404.html", words("not_found"), words("not_found_description"), [])
     out.update(_discovery_files(site, out, options, memo, env))
     for name, data in static.items():
         out[f"assets/{name}"] = data

@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from datasite import charts, cli, load, localgov, localgov_model, localgov_pages, maps, model, pipeline, validate
-from tests.conftest import FIXTURES, REAL_CONFIG, ROOT, site_config, wait_for_images
+from tests.conftest import FIXTURES, REAL_CONFIG, ROOT, WORDS, site_config, wait_for_images
 from tests.test_browser import csp_violations, open_page
 
 DATA = ROOT / "datapackages"
@@ -615,7 +615,7 @@ def test_peer_group_pages_and_bands(real_site: Path) -> None:
 
 
 def test_listing_pages_split_a_list_in_order() -> None:
-    pages = localgov_pages.listing_pages("local-governments/groups/g.html", list(range(5)), 2)
+    pages = localgov_pages.listing_pages("local-governments/groups/g.html", list(range(5)), 2, WORDS.counting)
     assert [p.path for p in pages] == [
         "local-governments/groups/g.html",
         "local-governments/groups/g-page-2.html",
@@ -632,7 +632,7 @@ def test_listing_pages_split_a_list_in_order() -> None:
     assert pages[0].previous is None and pages[0].next == pages[0].links[1]
     assert pages[2].next is None and pages[2].previous == pages[2].links[1]
     nothing: list[int] = []
-    (single,) = localgov_pages.listing_pages("maps/m.html", nothing, 2)
+    (single,) = localgov_pages.listing_pages("maps/m.html", nothing, 2, WORDS.counting)
     assert (single.path, single.label, list(single.items), single.count) == ("maps/m.html", "", [], 1)
 
 
