@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from . import urls
 from .charts import RenderedChart
 from .model import Resource, Site
+from .strings import Strings
 
 Outputs = dict[str, bytes]
 Page = Callable[..., bytes]
@@ -20,7 +22,7 @@ Page = Callable[..., bytes]
 TABLE_ROWS = (100, 50, 20)  # rows of the chart's table on its page, fewer while the page is over its budget
 
 
-def chart_pages(site: Site, charts: list[RenderedChart], page: Page, budget: int) -> Outputs:
+def chart_pages(site: Site, charts: list[RenderedChart], page: Page, budget: int, words: Strings) -> Outputs:
     out: Outputs = {}
     packages = {package.name: package for package in site.packages}
     for rendered in charts:
@@ -32,9 +34,9 @@ def chart_pages(site: Site, charts: list[RenderedChart], page: Page, budget: int
         description = " ".join(rendered.chart.description.split())[:160] or title
         context = {"rendered": rendered, "resource": resource, "package": package, "area": area}
         crumbs: list[tuple[str, str | None]] = [
-            ("トップ", "index.html"),
-            (area.title, f"areas/{area.slug}/index.html"),
-            (package.title, f"datasets/{package.name}/index.html"),
+            (words("home"), urls.HOME),
+            (area.title, urls.area(area.slug)),
+            (package.title, urls.dataset(package.name)),
             (title, None),
         ]
         for rows in TABLE_ROWS:

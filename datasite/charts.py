@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, ParamSpec
 
-from . import chart_worker
+from . import chart_worker, urls
 from .cache import Cache, code_fingerprint, digest
 from .chart_worker import ChartJob, ChartResult, ImageRenderer, Pending, run_job
 from .integrity import Row
@@ -52,7 +52,7 @@ class RenderedChart:
 
     @property
     def folder(self) -> str:
-        return f"charts/{self.package}/"
+        return urls.chart_folder(self.package)
 
     @property
     def page(self) -> str:
@@ -77,11 +77,11 @@ class ProgressChart:
     target_label: str
     target: float
     credits: tuple[str, ...] = ()  # what the image says of its source and licence (credit_lines)
-    folder: str = "indicators"  # under charts/: each goal's indicators have their own on a site of several goals
+    folder: str = urls.progress_folder()  # each goal's indicators have their own on a site of several goals
 
     @property
     def path(self) -> str:
-        return f"charts/{self.folder}/{self.indicator}-progress"
+        return urls.progress_chart(self.folder, self.indicator)
 
 
 @dataclass(frozen=True)

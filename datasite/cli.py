@@ -12,7 +12,7 @@ import sys
 from functools import partial
 from pathlib import Path
 
-from .errors import BuildError, OutputError, UnsafeOutputError
+from .errors import BuildError, OutputError, Problem, UnsafeOutputError
 from .load import DEFAULT_MAX_FILE_BYTES, default_config, display
 from .pipeline import BUILTIN_TEMPLATES, BuildOptions, BuildResult, build, default_workers, protected_folders
 from .serve import HOST, Preview
@@ -76,6 +76,11 @@ def _add_build_options(p: argparse.ArgumentParser, *, check: bool) -> None:
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     p.add_argument("--jobs", type=int, default=default_workers(), help="worker processes (default: up to 2)")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument(
+        "--problem-codes",
+        action="store_true",
+        help="end each problem line with its code in brackets ([type-error], [site-config] …; docs/problems.md)",
+    )
     p.add_argument(
         "--base-url",
         default=os.environ.get("SITE_BASE_URL") or None,
@@ -143,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         result = build(options)
     except BuildError as error:
         for problem in error.problems:
-            print(problem, file=sys.stderr)
+            print(_line(problem, getattr(args, "problem_codes", False)), file=sys.stderr)
         outcome = "nothing was written" if args.check else f"{args.out} was left as it was"
         print(f"build failed: {len(error.problems)} problem(s); {outcome}", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -154,9 +159,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"build failed: {error}", file=sys.stderr)
         return EXIT_PROBLEMS
     for warning in result.warnings:
-        print(warning, file=sys.stderr)
+        print(_line(warning, getattr(args, "problem_codes", False)), file=sys.stderr)
     print(summary(result, options))
     return EXIT_OK
+
+
+def _line(problem: Problem, with_code: bool) -> str:
+    return problem.with_code() if with_code else str(problem)
 
 
 def new(argv: list[str]) -> int:

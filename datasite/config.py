@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from . import urls
 from .errors import Problem, Severity
 
 if TYPE_CHECKING:
@@ -330,7 +331,7 @@ def _goal(read: _Reader, where: str, table: dict[str, Any], several: bool) -> Go
         areas=areas,
         logic_model=logic_model,
         fiscal_year=fiscal_year,
-        path=f"goals/{slug}/" if several else "",
+        path=urls.goal_folder(slug) if several else "",
     )
 
 

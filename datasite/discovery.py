@@ -11,6 +11,7 @@ import zipfile
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from . import urls
 from .model import Package, Site
 from .rules import is_date
 
@@ -38,7 +39,7 @@ def robots(base_url: str | None) -> bytes:
 
 def dataset_jsonld(package: Package, base_url: str, site_title: str) -> dict[str, Any]:
     """schema.org ``Dataset`` for one package (Google Dataset Search reads this)."""
-    page = f"{base_url}datasets/{package.name}/"
+    page = f"{base_url}{urls.dataset_folder(package.name)}"
     return {
         "@context": "https://schema.org/",
         "@type": "Dataset",
@@ -70,7 +71,7 @@ def dcat_catalog(site: Site, base_url: str, site_title: str) -> dict[str, Any]:
     """A DCAT catalogue of every dataset, as JSON-LD."""
     datasets = []
     for package in site.packages:
-        page = f"{base_url}datasets/{package.name}/"
+        page = f"{base_url}{urls.dataset_folder(package.name)}"
         datasets.append(
             {
                 "@id": f"{page}index.html",
@@ -127,7 +128,7 @@ def atom_feed(site: Site, site_title: str, base_url: str) -> bytes:
     body = []
     for date, entry_id, title, summary in entries:
         text, _, name = summary.rpartition("\n")
-        href = f"{base_url}datasets/{name}/index.html"
+        href = f"{base_url}{urls.dataset(name)}"
         body.append(
             "  <entry>\n"
             f"    <id>{escape(entry_id)}</id>\n    <title>{escape(title)}</title>\n"

@@ -12,12 +12,13 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import pagination
+from . import pagination, urls
 from .charts import RenderedChart
 from .config import Goal
 from .discovery import json_bytes
 from .memo import RenderMemo
 from .model import Area, Package, Site
+from .strings import Strings
 
 Outputs = dict[str, bytes]
 Page = Callable[..., bytes]
@@ -34,6 +35,7 @@ def area_pages(
     macros: Any,
     by_resource: ChartsByResource,
     memo: RenderMemo,
+    words: Strings,
     measures: Sequence[Any] = (),
     goal: Goal | None = None,
 ) -> Outputs:
@@ -55,21 +57,21 @@ def area_pages(
     sections = [(package, section(package)) for package in packages]
     chunks = pagination.chunk_by_size(sections, lambda section: len(section[1].encode("utf-8")), AREA_PAGE_BUDGET)
     out: Outputs = {}
-    for chunk, pages in zip(chunks, pagination.paginations(len(chunks)), strict=True):
-        path = f"areas/{area.slug}/{pagination.page_file(pages.number)}"
+    for chunk, pages in zip(chunks, pagination.paginations(len(chunks), words.counting), strict=True):
+        path = f"{urls.area_folder(area.slug)}{pagination.page_file(pages.number)}"
         on_page = [package for package, _ in chunk]
-        crumbs: list[tuple[str, str | None]] = [("トップ", "index.html")]
+        crumbs: list[tuple[str, str | None]] = [(words("home"), urls.HOME)]
         if goal is not None and goal.path:
-            crumbs.append((goal.title, f"{goal.path}index.html"))
+            crumbs.append((goal.title, urls.goal(goal.path)))
         if pages.number == 1:
             crumbs.append((area.title, None))
         else:
-            crumbs += [(area.title, f"areas/{area.slug}/index.html"), (pages.crumb, None)]
+            crumbs += [(area.title, urls.area(area.slug)), (pages.crumb, None)]
         out[path] = page(
             "area.html",
             path,
             area.title + pages.label,
-            f"{area.title}に関する数値データとグラフ。{pages.label}",
+            words("area_description", area=area.title, pages=pages.label),
             crumbs,
             area=area,
             sections=chunk,
@@ -83,7 +85,9 @@ def area_pages(
     return out
 
 
-def catalogue_pages(site: Site, areas: list[Area], page: Page, macros: Any, memo: RenderMemo) -> Outputs:
+def catalogue_pages(
+    site: Site, areas: list[Area], page: Page, macros: Any, memo: RenderMemo, words: Strings
+) -> Outputs:
     """Every dataset by policy area (datasets/index.html, page-2.html …) and the catalogue's JSON index."""
     listed = [(area, package) for area in areas for package in site.packages_in(area)]
 
@@ -98,19 +102,19 @@ def catalogue_pages(site: Site, areas: list[Area], page: Page, macros: Any, memo
     with_packages = [area for area in areas if site.packages_in(area)]
     topics = sorted({topic for package in site.packages for topic in package.topics})
     out: Outputs = {}
-    for chunk, pages in zip(chunks, pagination.paginations(len(chunks)), strict=True):
-        path = f"datasets/{pagination.page_file(pages.number)}"
+    for chunk, pages in zip(chunks, pagination.paginations(len(chunks), words.counting), strict=True):
+        path = urls.datasets_page(pagination.page_file(pages.number))
         sections = [(area, [html for a, html in chunk if a == area]) for area in with_packages]
-        crumbs: list[tuple[str, str | None]] = [("トップ", "index.html")]
+        crumbs: list[tuple[str, str | None]] = [(words("home"), urls.HOME)]
         if pages.number == 1:
-            crumbs.append(("データ一覧", None))
+            crumbs.append((words("datasets"), None))
         else:
-            crumbs += [("データ一覧", "datasets/index.html"), (pages.crumb, None)]
+            crumbs += [(words("datasets"), urls.DATASETS), (pages.crumb, None)]
         out[path] = page(
             "datasets.html",
             path,
-            "データ一覧" + pages.label,
-            f"公開しているすべてのデータセットの一覧。{pages.label}",
+            words("datasets") + pages.label,
+            words("datasets_description", pages=pages.label),
             crumbs,
             sections=[(area, html) for area, html in sections if html],
             areas=with_packages,
@@ -118,7 +122,7 @@ def catalogue_pages(site: Site, areas: list[Area], page: Page, macros: Any, memo
             pagination=pages,
             total=len(listed),
         )
-    out["datasets/catalogue.json"] = json_bytes(
+    out[urls.CATALOGUE_JSON] = json_bytes(
         [
             {
                 "name": package.name,

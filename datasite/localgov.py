@@ -26,12 +26,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from . import maps
+from . import maps, urls
 from .charts import PALETTE
 from .config import Roles, Table
 from .localgov_model import (
     NO_DATA,
     Band,
+    FigureProblem,
     Government,
     Group,
     Grouping,
@@ -214,7 +215,7 @@ def _groups(groupings: list[Grouping], governments: dict[str, Government], packa
                         band.band,
                         band.label,
                         f"{grouping.title}：{band.label}",
-                        f"local-governments/groups/{grouping.id}-{band.band}.html",
+                        urls.group(f"{grouping.id}-{band.band}"),
                         codes,
                         band,
                     )
@@ -229,7 +230,7 @@ def _groups(groupings: list[Grouping], governments: dict[str, Government], packa
                 out.append(Group(grouping, value, pref.name, f"{pref.name}の市区町村", pref.href, codes))
             else:
                 slug = TYPE_SLUGS.get(value, str(index + 1)) if grouping.basis[2] == "type" else str(index + 1)
-                href = f"local-governments/groups/{grouping.id}-{slug}.html"
+                href = urls.group(f"{grouping.id}-{slug}")
                 out.append(Group(grouping, value, value, f"{grouping.title}：{value}", href, codes))
     return out
 
@@ -354,58 +355,62 @@ def _names(value: Any) -> list[str]:
 
 def _source_figures(
     packages: dict[str, Package], roles: Roles, group_slugs: set[str]
-) -> tuple[list[SourceFigure], list[str]]:
+) -> tuple[list[SourceFigure], list[FigureProblem]]:
     """The figures declared in the peer groups' source-figures table, each read from its dataset row, and a
-    line for each declaration that cannot be read."""
+    problem for each declaration that cannot be read."""
     table = _resource(packages.get(roles.peer_groups), SOURCE_FIGURES)
     if table is None:
         return [], []
     figures: list[SourceFigure] = []
-    problems: list[str] = []
-    for number, row in enumerate(table.rows, start=2):
-        where = f"{roles.peer_groups}/{SOURCE_FIGURES} row {number} ({row.get('figure')})"
-        if str(row["package"]) not in roles.benchmarks:
-            problems.append(f"{where}: {row['package']} is not one of the benchmarks of the site configuration")
-            continue
-        resource = _resource(packages.get(str(row["package"])), str(row["resource"]))
-        if resource is None:
-            problems.append(f"{where}: no table {row['package']}/{row['resource']}")
-            continue
-        conditions = dict(part.split("=", 1) for part in str(row["match"]).split(";") if "=" in part)
-        found = [r for r in resource.rows if all(_shown(r.get(k)) == v for k, v in conditions.items())]
-        names = {f.name for f in resource.fields}
-        wanted = [str(row["value_field"])] + ([str(row["count_field"])] if row.get("count_field") else [])
-        if len(found) != 1 or any(name not in names for name in (*wanted, *conditions)):
-            problems.append(f"{where}: the match must name existing fields and select exactly one row ({len(found)})")
-            continue
-        if row.get("group") and row["group"] not in group_slugs:
-            problems.append(f"{where}: no peer group {row['group']}")
-            continue
-        (source_row,) = found
-        value = source_row.get(str(row["value_field"]))
-        if value is None:
-            problems.append(f"{where}: the value is missing in the source row")
-            continue
-        count_field = str(row.get("count_field") or "")
-        count = source_row.get(count_field) if count_field else None
-        source = resource.sources[0] if resource.sources else None
-        figures.append(
-            SourceFigure(
-                id=str(row["figure"]),
-                item=str(row.get("item") or ""),
-                label=str(row["label"]),
-                applies_to=str(row["applies_to"]),
-                group=str(row.get("group") or ""),
-                value=_as_printed(value, resource.field(str(row["value_field"])).unit),
-                count="" if count is None else _as_printed(count, resource.field(count_field).unit),
-                when=_when(source_row, source.reference_date if source else ""),
-                when_from_row=_when(source_row, "") != "",
-                reconstructed=source_row.get("reconstructed") is True,
-                slide=source.slide if source else "",
-                resource=resource,
-            )
-        )
+    problems: list[FigureProblem] = []
+    for index, row in enumerate(table.rows):
+        read = _source_figure(row, packages, roles, group_slugs)
+        if isinstance(read, SourceFigure):
+            figures.append(read)
+        else:
+            field, message = read
+            problems.append(FigureProblem(table.package, table.name, index, str(row.get("figure")), field, message))
     return figures, problems
+
+
+def _source_figure(
+    row: dict[str, Any], packages: dict[str, Package], roles: Roles, group_slugs: set[str]
+) -> SourceFigure | tuple[str, str]:
+    """One declared figure, read from its dataset row, or (the column at fault, why it cannot be read)."""
+    if str(row["package"]) not in roles.benchmarks:
+        return "package", f"{row['package']} is not one of the benchmarks of the site configuration"
+    resource = _resource(packages.get(str(row["package"])), str(row["resource"]))
+    if resource is None:
+        return "resource", f"no table {row['package']}/{row['resource']}"
+    conditions = dict(part.split("=", 1) for part in str(row["match"]).split(";") if "=" in part)
+    found = [r for r in resource.rows if all(_shown(r.get(k)) == v for k, v in conditions.items())]
+    names = {f.name for f in resource.fields}
+    wanted = [str(row["value_field"])] + ([str(row["count_field"])] if row.get("count_field") else [])
+    if len(found) != 1 or any(name not in names for name in (*wanted, *conditions)):
+        return "match", f"the match must name existing fields and select exactly one row ({len(found)})"
+    if row.get("group") and row["group"] not in group_slugs:
+        return "group", f"no peer group {row['group']}"
+    (source_row,) = found
+    value = source_row.get(str(row["value_field"]))
+    if value is None:
+        return "value_field", "the value is missing in the source row"
+    count_field = str(row.get("count_field") or "")
+    count = source_row.get(count_field) if count_field else None
+    source = resource.sources[0] if resource.sources else None
+    return SourceFigure(
+        id=str(row["figure"]),
+        item=str(row.get("item") or ""),
+        label=str(row["label"]),
+        applies_to=str(row["applies_to"]),
+        group=str(row.get("group") or ""),
+        value=_as_printed(value, resource.field(str(row["value_field"])).unit),
+        count="" if count is None else _as_printed(count, resource.field(count_field).unit),
+        when=_when(source_row, source.reference_date if source else ""),
+        when_from_row=_when(source_row, "") != "",
+        reconstructed=source_row.get("reconstructed") is True,
+        slide=source.slide if source else "",
+        resource=resource,
+    )
 
 
 def _as_printed(value: Any, unit: str | None) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from . import maps
+from . import maps, urls
 from .model import Package, Resource
 
 PREFECTURE_TYPE = "都道府県"
@@ -39,7 +39,7 @@ class Government:
     def __post_init__(self) -> None:
         is_prefecture = self.type == PREFECTURE_TYPE
         object.__setattr__(self, "is_prefecture", is_prefecture)
-        object.__setattr__(self, "href", f"local-governments/{self.code}.html")
+        object.__setattr__(self, "href", urls.government(self.code))
         object.__setattr__(self, "level", "prefecture" if is_prefecture else "municipality")
 
 
@@ -84,7 +84,7 @@ class Group:
 
     @property
     def is_prefecture_page(self) -> bool:
-        return self.href.startswith("local-governments/") and not self.href.startswith("local-governments/groups/")
+        return urls.is_government_page(self.href)
 
 
 @dataclass(frozen=True)
@@ -108,8 +108,6 @@ class View:
     label: str
     rows: dict[str, dict[str, Any]]
     values: dict[str, Any]  # code → label (categories) or number
-    image: str = ""
-    alt: str = ""
     counts: list[tuple[str, int, str]] = field(default_factory=list)  # label, count, colour
 
 
@@ -134,11 +132,11 @@ class Linked:
 
     @property
     def href(self) -> str:
-        return f"maps/{self.slug}.html"
+        return urls.map_page(self.slug)
 
     @property
     def dataset_href(self) -> str:
-        return f"datasets/{self.package.name}/index.html#{self.package.name}-{self.resource.name}"
+        return urls.table(self.package.name, self.resource.name)
 
     @property
     def unit(self) -> str:
@@ -177,12 +175,28 @@ class SourceFigure:
 
     @property
     def dataset_href(self) -> str:
-        return f"datasets/{self.resource.package}/index.html#{self.resource.package}-{self.resource.name}"
+        return urls.table(self.resource.package, self.resource.name)
 
     def applies(self, government: Government, groups: list[Group]) -> bool:
         if self.applies_to != "すべて" and (self.applies_to == "都道府県") != government.is_prefecture:
             return False
         return not self.group or any(g.slug == self.group for g in groups)
+
+
+@dataclass(frozen=True)
+class FigureProblem:
+    """A row of the peer groups' source-figures table that cannot be read: the build reports it at the row's line
+    (pipeline.localgov_problems); its text names the table, the row and the figure."""
+
+    package: str
+    resource: str
+    index: int  # the row's place among the table's rows (0 is the first row under the header)
+    figure: str
+    field: str  # the column at fault
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.package}/{self.resource} row {self.index + 2} ({self.figure}): {self.message}"
 
 
 @dataclass
@@ -196,7 +210,7 @@ class LocalGov:
     measures: list[Measure]
     linked: list[Linked]
     figures: list[SourceFigure]
-    problems: list[str] = field(default_factory=list)  # declarations that could not be read (tests keep it empty)
+    problems: list[FigureProblem] = field(default_factory=list)  # declarations that could not be read
 
     def prefecture_of(self, government: Government) -> Government:
         return next(p for p in self.prefectures if p.pref_code == government.pref_code)

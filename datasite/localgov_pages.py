@@ -20,9 +20,8 @@ from typing import Any, Generic, TypeVar
 
 from markupsafe import Markup
 
-from . import charts, maps, pagination
+from . import charts, maps, pagination, urls
 from .charts import PALETTE, RenderedChart
-from .localgov import gather
 from .localgov_compare import (
     Comparisons,
     Peer,
@@ -45,23 +44,16 @@ from .localgov_model import (
     format_number,
 )
 from .model import Package, Resource, Site
-
-OWN_GROUPS = "このサイト独自の比較グループ"
+from .strings import Strings
 
 Outputs = dict[str, bytes]
 Page = Callable[..., bytes]
-HOME = ("トップ", "index.html")
-INDEX = ("自治体のページ", "local-governments/index.html")
-GROUPS_INDEX = (OWN_GROUPS, "local-governments/groups/index.html")
-MAPS_INDEX = ("地図", "maps/index.html")
-SELF_CHECK = ("自己点検", "local-governments/self-check.html")
 SELF_CHECK_TEMPLATE = "localgov_selfcheck_datapackage.json"  # the drop-in package's descriptor, a template
-SELF_CHECK_FOLDER = "local-governments/self-check"
+SELF_CHECK_FOLDER = urls.SELF_CHECK_FOLDER
 # Governments per page of a long list: a peer group's row is about 170 bytes (about 35 KB a page), a map's
 # listed government about 100 bytes plus its values.
 GROUP_PAGE_SIZE = 200
 MAP_LISTING_PAGE_SIZE = 200
-NO_VALUE = "値なし"
 CARD_SEPARATOR = "\n<!-- card -->\n"  # between the cards rendered in one go (never inside a card)
 
 Item = TypeVar("Item")
@@ -91,12 +83,14 @@ class Listing(Generic[Item]):
     crumb = property(lambda self: self.pages.crumb)
 
 
-def listing_pages(path: str, items: Sequence[Item], per_page: int) -> list[Listing[Item]]:
+def listing_pages(
+    path: str, items: Sequence[Item], per_page: int, counting: pagination.Counting
+) -> list[Listing[Item]]:
     """``items`` in pages of ``per_page``: the first page is ``path`` itself, the next ``<stem>-page-2.html`` …
     An empty list still gets its one page."""
     chunks = pagination.chunk_by_count(items, per_page)
     folder = posixpath.dirname(path)
-    pages = pagination.paginations(len(chunks), pagination.sibling_files(posixpath.basename(path)))
+    pages = pagination.paginations(len(chunks), counting, pagination.sibling_files(posixpath.basename(path)))
     listings = []
     start = 1
     for chunk, page in zip(chunks, pages, strict=True):
@@ -104,6 +98,45 @@ def listing_pages(path: str, items: Sequence[Item], per_page: int) -> list[Listi
         listings.append(Listing(posixpath.join(folder, own_file), chunk, start, len(items), page))
         start += len(chunk)
     return listings
+
+
+Crumb = tuple[str, str | None]
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The words of this part's titles, breadcrumbs and legends, from the string catalogue (strings.toml)."""
+
+    words: Strings
+
+    def __call__(self, key: str, **values: Any) -> str:
+        return self.words(key, **values)
+
+    @property
+    def own_groups(self) -> str:
+        return self.words("own_groups")
+
+    @property
+    def no_value(self) -> str:
+        return self.words("no_value")
+
+    @property
+    def index(self) -> tuple[str, str]:
+        return (self.words("local_governments"), urls.LOCAL_GOVERNMENTS)
+
+    @property
+    def groups_index(self) -> tuple[str, str]:
+        return (self.own_groups, urls.GROUPS)
+
+    @property
+    def maps_index(self) -> tuple[str, str]:
+        return (self.words("maps"), urls.MAPS)
+
+    def crumbs(self, *items: Crumb) -> list[Crumb]:
+        return [(self.words("home"), urls.HOME), *items]
+
+    def level(self, level: Level) -> str:
+        return self.words("prefectures_level" if level == "prefecture" else "municipalities_level")
 
 
 @dataclass(frozen=True)
@@ -130,30 +163,60 @@ class ReferenceMap:
     alt: str
 
 
-def render_localgov(
-    site: Site,
-    page: Page,
-    charts_by_resource: dict[tuple[str, str], list[RenderedChart]],
-    map_files: maps.MapFiles,
-) -> dict[str, bytes]:
-    """Every page of the local-government part of the site, keyed by its path. Its maps are requested
-    from ``map_files``, which draws them."""
-    data = gather(site)
-    if data is None:
-        return {}
-    out: Outputs = {}
+@dataclass(frozen=True)
+class ViewMap:
+    """The map of one view of a linked table: its image, its text alternative and its legend."""
+
+    image: str
+    alt: str
+    classes: tuple[MapClass, ...]
+
+
+@dataclass(frozen=True)
+class MapPlan:
+    """Every map of the local-government pages, decided before any page renders (as the charts are): the layout
+    of the locator sheets, the reference maps and the map of each view of each linked table. ``plan_maps``
+    requests their drawings from ``MapFiles``; the pages only show them."""
+
+    locators: maps.Locators
+    outside: list[str]  # the governments with islands outside the frame of the maps of the whole country
+    unlisted: int  # areas of the boundaries that are in no list of governments
+    references: list[ReferenceMap]
+    views: dict[str, list[ViewMap]]  # a linked table's slug → the map of each of its views
+
+
+def plan_maps(data: LocalGov, site: Site, map_files: maps.MapFiles, words: Strings) -> MapPlan:
+    """Decide every map and request its drawing (``map_files.start`` then hands them to a worker)."""
     names = {g.code5: (g.code, g.name) for g in data.governments.values() if not g.is_prefecture}
     prefecture_codes = {p.name: p.code for p in data.prefectures}
     locators = map_files.locators(names, prefecture_codes)
     outside = _outside_names(data, map_files.country_outside("municipality"))
     unlisted = map_files.unlisted("municipality", names)
-    references = _reference_maps(data, map_files, outside, site)
-    out.update(_maps(data, page, map_files, references, outside, unlisted))
-    out.update(_index(data, page, bool(references)))
-    out.update(_group_pages(data, page, references))
+    labels = Labels(words)
+    references = _reference_maps(data, map_files, site, labels)
+    views = {
+        link.slug: [_view_map(data, link, index, view, map_files, labels) for index, view in enumerate(link.views)]
+        for link in data.linked
+    }
+    return MapPlan(locators, outside, unlisted, references, views)
+
+
+def render_localgov(
+    data: LocalGov,
+    plan: MapPlan,
+    page: Page,
+    charts_by_resource: dict[tuple[str, str], list[RenderedChart]],
+    words: Strings,
+) -> dict[str, bytes]:
+    """Every page of the local-government part of the site, keyed by its path; its maps are in ``plan``."""
+    out: Outputs = {}
+    labels = Labels(words)
+    locators, references = plan.locators, plan.references
+    out.update(_maps(data, page, plan, labels))
+    out.update(_index(data, page, bool(references), labels))
+    out.update(_group_pages(data, page, references, labels))
     peers, rule = nearest_peers(data)
-    out.update(_self_check(data, page, peers))
-    map_files.start()  # every map is requested by now: drawn in a worker while the government pages render
+    out.update(_self_check(data, page, peers, labels))
     comparisons = Comparisons(data)
     fragments = Fragments(page)
     for level in ("prefecture", "municipality"):
@@ -162,7 +225,9 @@ def render_localgov(
         fragments.cards(cards, own=False)
         fragments.cards(cards, own=True)
     for government in data.governments.values():
-        out[government.href] = _government_page(data, comparisons, government, page, locators, peers, rule, fragments)
+        out[government.href] = _government_page(
+            data, comparisons, government, page, locators, peers, rule, fragments, labels
+        )
     return out
 
 
@@ -179,7 +244,7 @@ class Fragments:
         """Render the cards of many governments at once (one template call for all of them)."""
         html = self._page(
             "localgov_fragment_card.html",
-            "local-governments/fragment.html",
+            urls.government("fragment"),  # rendered with the root of the government pages
             "",
             "",
             [],
@@ -205,7 +270,7 @@ class Fragments:
             notes = {f.id: 1 + sources.index(f.resource) for f in figures}
             html = self._page(
                 "localgov_fragment_figures.html",
-                "local-governments/fragment.html",
+                urls.government("fragment"),  # rendered with the root of the government pages
                 "",
                 "",
                 [],
@@ -217,10 +282,6 @@ class Fragments:
         return self._figures[key]
 
 
-def _crumbs(*items: tuple[str, str | None]) -> list[tuple[str, str | None]]:
-    return [HOME, *items]
-
-
 def _government_page(
     data: LocalGov,
     comparisons: Comparisons,
@@ -230,22 +291,23 @@ def _government_page(
     peers: dict[str, list[Peer]],
     rule: PeerRule,
     fragments: Fragments,
+    labels: Labels,
 ) -> bytes:
     pref = data.prefecture_of(government)
-    crumbs = _crumbs(INDEX, (government.name, None))
+    crumbs = labels.crumbs(labels.index, (government.name, None))
     if not government.is_prefecture:
-        crumbs = _crumbs(INDEX, (pref.name, pref.href), (government.name, None))
+        crumbs = labels.crumbs(labels.index, (pref.name, pref.href), (government.name, None))
     municipalities = data.municipalities_of.get(government.pref_code, []) if government.is_prefecture else []
-    description = (
-        f"{government.pref_name if not government.is_prefecture else ''}{government.name}（{government.type}）の"
-    )
-    description += "位置、人口と財政力指数が近い団体、資料が示す全国・人口規模別の数値、比較グループの中での位置。"
+    place_name = government.name if government.is_prefecture else f"{government.pref_name}{government.name}"
+    description = labels("government_description", name=place_name, type=government.type)
     place = locators.places.get(government.code5)
     data_names = {m.code5: m.name for m in municipalities}
     return page(
         "localgov_page.html",
         government.href,
-        government.name if government.is_prefecture else f"{government.name}（{government.pref_name}）",
+        government.name
+        if government.is_prefecture
+        else labels("municipality_title", name=government.name, prefecture=government.pref_name),
         description,
         crumbs,
         gov=government,
@@ -269,7 +331,7 @@ def _government_page(
         pref_figures=[] if government.is_prefecture else published_figures(data, pref),
         source_figures=fragments.figures(figures_for(data, government)),
         municipalities=municipalities,
-        own_groups=OWN_GROUPS,
+        own_groups=labels.own_groups,
         fmt=format_number,
     )
 
@@ -300,43 +362,47 @@ def _value_text(link: Linked, view: View, code: str) -> str:
     return str(value) if value is not None else link.unlisted
 
 
-def _index(data: LocalGov, page: Page, has_reference_maps: bool) -> Outputs:
+def _index(data: LocalGov, page: Page, has_reference_maps: bool, labels: Labels) -> Outputs:
     rows = [[g.code, g.name, g.kana, g.pref_name, g.type] for g in data.governments.values()]
     index = {"fields": ["code", "name", "kana", "pref", "type"], "rows": rows}
     text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
     counts = {p.pref_code: len(data.municipalities_of.get(p.pref_code, [])) for p in data.prefectures}
     return {
-        "local-governments/index.json": (text + "\n").encode("utf-8"),
-        INDEX[1]: page(
+        urls.GOVERNMENTS_JSON: (text + "\n").encode("utf-8"),
+        urls.LOCAL_GOVERNMENTS: page(
             "localgov_index.html",
-            INDEX[1],
-            INDEX[0],
-            "47都道府県と1,741市区町村のページ。団体名（漢字・かな）で探せます。",
-            _crumbs((INDEX[0], None)),
+            urls.LOCAL_GOVERNMENTS,
+            labels.index[0],
+            labels(
+                "local_governments_description",
+                prefectures=f"{len(data.prefectures):,}",
+                municipalities=f"{len(data.governments) - len(data.prefectures):,}",
+            ),
+            labels.crumbs((labels.index[0], None)),
             prefectures=data.prefectures,
             counts=counts,
             total=len(data.governments),
             linked=data.linked,
             has_maps=bool(data.linked) or has_reference_maps,
             has_groups=bool(data.groups),
-            own_groups=OWN_GROUPS,
+            own_groups=labels.own_groups,
         ),
     }
 
 
-def _group_pages(data: LocalGov, page: Page, references: list[ReferenceMap]) -> Outputs:
+def _group_pages(data: LocalGov, page: Page, references: list[ReferenceMap], labels: Labels) -> Outputs:
     if not data.groups:
         return {}
     out: Outputs = {}
     maps_of = {r.grouping.id: r for r in references}
-    out[GROUPS_INDEX[1]] = page(
+    out[urls.GROUPS] = page(
         "localgov_groups.html",
-        GROUPS_INDEX[1],
-        OWN_GROUPS,
-        "自治体を比べるためにこのサイトが独自に定めた比較グループ（総務省の類似団体区分ではない）。",
-        _crumbs(INDEX, (OWN_GROUPS, None)),
+        urls.GROUPS,
+        labels.own_groups,
+        labels("own_groups_description"),
+        labels.crumbs(labels.index, (labels.own_groups, None)),
         groupings=[(g, [x for x in data.groups if x.grouping is g], maps_of.get(g.id)) for g in data.groupings],
-        own_groups=OWN_GROUPS,
+        own_groups=labels.own_groups,
         figures=[f for f in data.figures if f.group],
         groups_by_slug={g.slug: g for g in data.groups},
     )
@@ -364,16 +430,22 @@ def _group_pages(data: LocalGov, page: Page, references: list[ReferenceMap]) -> 
             for measure in data.measures
             if any(m.code in measure.values for m in members)
         }
-        for listing in listing_pages(group.href, members, GROUP_PAGE_SIZE):
+        for listing in listing_pages(group.href, members, GROUP_PAGE_SIZE, labels.words.counting):
             crumbs = (
                 [(group.title, None)] if listing.number == 1 else [(group.title, group.href), (listing.crumb, None)]
             )
             out[listing.path] = page(
                 "localgov_group.html",
                 listing.path,
-                f"{group.title}（{OWN_GROUPS}）{listing.label}",
-                f"{group.title}の{len(members)}団体の一覧（{OWN_GROUPS}）{listing.label}。",
-                _crumbs(INDEX, GROUPS_INDEX, *crumbs),
+                labels("group_title", group=group.title, own_groups=labels.own_groups, pages=listing.label),
+                labels(
+                    "group_description",
+                    group=group.title,
+                    count=len(members),
+                    own_groups=labels.own_groups,
+                    pages=listing.label,
+                ),
+                labels.crumbs(labels.index, labels.groups_index, *crumbs),
                 group=group,
                 members=members,
                 listing=listing,
@@ -384,7 +456,7 @@ def _group_pages(data: LocalGov, page: Page, references: list[ReferenceMap]) -> 
                 without={title: govs for title, govs in without.items() if govs},
                 reference_map=maps_of.get(group.grouping.id),
                 show_fiscal=any(m.fiscal is not None for m in members),
-                own_groups=OWN_GROUPS,
+                own_groups=labels.own_groups,
                 fmt=format_number,
             )
     return out
@@ -399,10 +471,9 @@ def _outside_names(data: LocalGov, keys: list[str]) -> list[str]:
     return [f"{by_code5[k].pref_name}{by_code5[k].name}" for k in keys if k in by_code5]
 
 
-def _reference_maps(data: LocalGov, map_files: maps.MapFiles, outside: list[str], site: Site) -> list[ReferenceMap]:
+def _reference_maps(data: LocalGov, map_files: maps.MapFiles, site: Site, labels: Labels) -> list[ReferenceMap]:
     """A municipal choropleth for each axis of the peer groups that reads a reference table (population,
     財政力指数, type): the classes are the axis's groups."""
-    del outside
     packages = {package.name: package for package in site.packages}
     out: list[ReferenceMap] = []
     municipalities = [g for g in data.governments.values() if not g.is_prefecture]
@@ -429,34 +500,35 @@ def _reference_maps(data: LocalGov, map_files: maps.MapFiles, outside: list[str]
             classes.append(MapClass(group.label, colour, len(members), group.href))
         without = tuple(g for g in municipalities if g.code not in values)
         if without:
-            classes.append(MapClass(NO_VALUE, maps.NO_DATA_COLOUR, len(without)))
+            classes.append(MapClass(labels.no_value, maps.NO_DATA_COLOUR, len(without)))
         colour_of = {c.label: c.colour for c in classes}
         basis = _basis_title(data, grouping)
-        title = f"{grouping.title}の地図（市区町村）"
-        parts = "、".join(f"{c.label} {c.count}団体" for c in classes if c.label != NO_VALUE)
-        alt = f"{basis}を、{OWN_GROUPS}の{grouping.title}の区分で塗り分けた市区町村の地図。{parts}。"
+        title = labels("reference_map_title", grouping=grouping.title)
+        parts = labels("list_separator").join(
+            labels("map_class", label=c.label, count=c.count) for c in classes if c.label != labels.no_value
+        )
+        alt = labels(
+            "reference_map_alt", basis=basis, own_groups=labels.own_groups, grouping=grouping.title, parts=parts
+        )
         if without:
-            alt += f"値のない団体（灰色）：{'、'.join(g.pref_name + g.name for g in without[:5])}。"
-        image = f"maps/groups-{grouping.id}.svg"
+            names = labels("list_separator").join(g.pref_name + g.name for g in without[:5])
+            alt += labels("reference_map_without", names=names)
+        image = urls.map_image(f"groups-{grouping.id}")
         regions = tuple(
             maps.Region(
                 g.code5,
-                colour_of[values.get(g.code, NO_VALUE)],
+                colour_of[values.get(g.code, labels.no_value)],
                 g.code,
-                f"{g.name}（{g.pref_name}）",
-                f"{grouping.title}：{values.get(g.code, NO_VALUE)}",
+                labels("municipality_title", name=g.name, prefecture=g.pref_name),
+                labels("map_region", grouping=grouping.title, value=values.get(g.code, labels.no_value)),
             )
             for g in sorted(municipalities, key=lambda g: g.code5)
         )
         legend = tuple((c.label, c.colour) for c in classes)
-        href = f"maps/groups-{grouping.id}.html"
+        href = urls.map_page(f"groups-{grouping.id}")
         credits = _map_credits(map_files, packages, grouping.basis[0], grouping.basis[1], None, href)
         map_files.request(image, maps.MapDrawing("municipality", regions, legend, title, alt, credits=credits))
-        out.append(
-            ReferenceMap(
-                grouping, f"maps/groups-{grouping.id}.html", image, title, tuple(classes), values, without, alt
-            )
-        )
+        out.append(ReferenceMap(grouping, href, image, title, tuple(classes), values, without, alt))
     return out
 
 
@@ -478,15 +550,31 @@ def _basis_title(data: LocalGov, grouping: Grouping) -> str:
     return measure.title if measure is not None else grouping.title
 
 
-def _maps(
-    data: LocalGov,
-    page: Page,
-    map_files: maps.MapFiles,
-    references: list[ReferenceMap],
-    outside: list[str],
-    unlisted: int,
-) -> Outputs:
+def _view_map(
+    data: LocalGov, link: Linked, index: int, view: View, map_files: maps.MapFiles, labels: Labels
+) -> ViewMap:
+    """The map of one view of a linked table, its drawing requested."""
+    suffix = "" if len(link.views) == 1 else f"-{index + 1}"
+    image = urls.map_image(f"{link.slug}{suffix}")
+    title = labels("view_title", table=link.resource.title, view=view.label) if view.label else link.resource.title
+    drawing, classes = _view_drawing(data, link, view, title, labels)
+    alt = _map_alt(link, view, title, classes, labels)
+    credits = charts.credit_lines(
+        link.package,
+        link.resource,
+        link.unit,
+        map_files.site_name,
+        f"{map_files.base_url}{link.href}" if map_files.base_url else "",
+    )
+    map_files.request(
+        image, maps.MapDrawing(drawing.level, drawing.regions, drawing.legend, title, alt, credits=credits)
+    )
+    return ViewMap(image, alt, tuple(classes))
+
+
+def _maps(data: LocalGov, page: Page, plan: MapPlan, labels: Labels) -> Outputs:
     out: Outputs = {}
+    references, outside, unlisted = plan.references, plan.outside, plan.unlisted
     if not data.linked and not references:
         return out
     for reference in references:
@@ -494,40 +582,24 @@ def _maps(
             "maps_reference.html",
             reference.href,
             reference.title,
-            f"{_basis_title(data, reference.grouping)}を{OWN_GROUPS}の区分で塗り分けた市区町村の地図。",
-            _crumbs(MAPS_INDEX, (reference.title, None)),
+            labels(
+                "reference_map_description", basis=_basis_title(data, reference.grouping), own_groups=labels.own_groups
+            ),
+            labels.crumbs(labels.maps_index, (reference.title, None)),
             reference=reference,
             grouping=reference.grouping,
             basis=_basis_title(data, reference.grouping),
-            by_prefecture=_reference_table(data, reference),
+            by_prefecture=_reference_table(data, reference, labels.no_value),
             outside=outside,
             unlisted=unlisted,
-            own_groups=OWN_GROUPS,
+            own_groups=labels.own_groups,
             credit=maps.credit(),
         )
-    legends: dict[str, list[list[MapClass]]] = {}
     for link in data.linked:
-        legends[link.slug] = []
-        for index, view in enumerate(link.views):
-            suffix = "" if len(link.views) == 1 else f"-{index + 1}"
-            view.image = f"maps/{link.slug}{suffix}.svg"
-            title = link.resource.title + (f"（{view.label}）" if view.label else "")
-            drawing, classes = _view_drawing(data, link, view, title)
-            view.alt = _map_alt(link, view, title, classes)
-            credits = charts.credit_lines(
-                link.package,
-                link.resource,
-                link.unit,
-                map_files.site_name,
-                f"{map_files.base_url}{link.href}" if map_files.base_url else "",
-            )
-            map_files.request(
-                view.image,
-                maps.MapDrawing(drawing.level, drawing.regions, drawing.legend, title, view.alt, credits=credits),
-            )
-            legends[link.slug].append(classes)
-        by_prefecture = _map_table(data, link)
-        for listing in listing_pages(link.href, _listed_governments(data, link), MAP_LISTING_PAGE_SIZE):
+        by_prefecture = _map_table(data, link, labels)
+        for listing in listing_pages(
+            link.href, _listed_governments(data, link), MAP_LISTING_PAGE_SIZE, labels.words.counting
+        ):
             crumbs = (
                 [(link.resource.title, None)]
                 if listing.number == 1
@@ -536,37 +608,37 @@ def _maps(
             out[listing.path] = page(
                 "maps_page.html",
                 listing.path,
-                f"{link.resource.title}（地図）{listing.label}",
-                f"{link.resource.title}を{_level_word(link.level)}別に塗り分けた地図と表。{listing.label}",
-                _crumbs(MAPS_INDEX, *crumbs),
+                labels("map_title", table=link.resource.title, pages=listing.label),
+                labels(
+                    "map_description", table=link.resource.title, level=labels.level(link.level), pages=listing.label
+                ),
+                labels.crumbs(labels.maps_index, *crumbs),
                 link=link,
-                legends=legends[link.slug],
-                level_word=_level_word(link.level),
+                view_maps=plan.views[link.slug],
+                level_word=labels.level(link.level),
                 by_prefecture=by_prefecture,
                 listing=listing,
                 outside=outside if link.level == "municipality" else [],
                 unlisted=unlisted if link.level == "municipality" else 0,
                 credit=maps.credit(),
             )
-    out[MAPS_INDEX[1]] = page(
+    out[urls.MAPS] = page(
         "maps_index.html",
-        MAPS_INDEX[1],
-        "地図の一覧",
-        "都道府県・市区町村ごとの数値を塗り分けた地図の一覧。",
-        _crumbs((MAPS_INDEX[0], None)),
+        urls.MAPS,
+        labels("maps_title"),
+        labels("maps_description"),
+        labels.crumbs((labels.maps_index[0], None)),
         linked=data.linked,
         references=references,
-        level_words={link.slug: _level_word(link.level) for link in data.linked},
+        level_words={link.slug: labels.level(link.level) for link in data.linked},
         credit=maps.credit(),
     )
     return out
 
 
-def _level_word(level: Level) -> str:
-    return "都道府県" if level == "prefecture" else "市区町村"
-
-
-def _view_drawing(data: LocalGov, link: Linked, view: View, title: str) -> tuple[maps.MapDrawing, list[MapClass]]:
+def _view_drawing(
+    data: LocalGov, link: Linked, view: View, title: str, labels: Labels
+) -> tuple[maps.MapDrawing, list[MapClass]]:
     """The map of one view of a linked table, and its legend: the categories that occur (with the unlisted
     label last), or five classes of about equal size for numbers."""
     governments = [g for g in data.governments.values() if g.level == link.level]
@@ -582,8 +654,8 @@ def _view_drawing(data: LocalGov, link: Linked, view: View, title: str) -> tuple
             colour_of[code], label_of[code] = colours[index], link.shown(number)
         for i, low in enumerate(breaks):
             high = breaks[i + 1] if i + 1 < len(breaks) else None
-            label = f"{format_number(low, link.unit)}以上" + (
-                f"{format_number(high, link.unit)}未満" if high is not None else ""
+            label = labels("at_least", value=format_number(low, link.unit)) + (
+                labels("below", value=format_number(high, link.unit)) if high is not None else ""
             )
             count = sum(1 for v in numbers.values() if maps.class_of(v, breaks) == i)
             classes.append(MapClass(label, colours[i], count))
@@ -606,7 +678,7 @@ def _view_drawing(data: LocalGov, link: Linked, view: View, title: str) -> tuple
             key(g),
             colour_of.get(g.code, maps.NO_DATA_COLOUR),
             g.code,
-            g.name if g.is_prefecture else f"{g.name}（{g.pref_name}）",
+            g.name if g.is_prefecture else labels("municipality_title", name=g.name, prefecture=g.pref_name),
             label_of.get(g.code, NO_DATA),
         )
         for g in sorted(governments, key=key)
@@ -615,31 +687,35 @@ def _view_drawing(data: LocalGov, link: Linked, view: View, title: str) -> tuple
     return maps.MapDrawing(link.level, regions, legend, title, ""), classes
 
 
-def _map_alt(link: Linked, view: View, title: str, classes: list[MapClass]) -> str:
-    word = _level_word(link.level)
+def _map_alt(link: Linked, view: View, title: str, classes: list[MapClass], labels: Labels) -> str:
+    word = labels.level(link.level)
     if link.kind == "number":
         shown = [v for v in view.values.values() if v is not None]
         if not shown:
-            return f"{title}の地図。値のある{word}はありません。"
+            return labels("map_alt_empty", title=title, level=word)
         low, high = min(shown), max(shown)
-        return (
-            f"{title}の地図。{len(shown)}{word}に値があり、"
-            f"最小{format_number(low, link.unit)}、最大{format_number(high, link.unit)}。値のない{word}は灰色。"
+        return labels(
+            "map_alt_numbers",
+            title=title,
+            count=len(shown),
+            level=word,
+            low=format_number(low, link.unit),
+            high=format_number(high, link.unit),
         )
-    parts = "、".join(f"{c.label}{c.count}" for c in classes if c.count)
-    return f"{title}の地図（{word}別）。{parts}。"
+    parts = labels("list_separator").join(f"{c.label}{c.count}" for c in classes if c.count)
+    return labels("map_alt_categories", title=title, level=word, parts=parts)
 
 
-def _reference_table(data: LocalGov, reference: ReferenceMap) -> list[dict[str, Any]]:
+def _reference_table(data: LocalGov, reference: ReferenceMap, no_value: str) -> list[dict[str, Any]]:
     rows = []
     for pref in data.prefectures:
         codes = [g.code for g in data.municipalities_of.get(pref.pref_code, [])]
-        cells = [sum(1 for c in codes if reference.values.get(c, NO_VALUE) == cls.label) for cls in reference.classes]
+        cells = [sum(1 for c in codes if reference.values.get(c, no_value) == cls.label) for cls in reference.classes]
         rows.append({"pref": pref, "cells": cells, "total": len(codes)})
     return rows
 
 
-def _map_table(data: LocalGov, link: Linked) -> list[dict[str, Any]]:
+def _map_table(data: LocalGov, link: Linked, labels: Labels) -> list[dict[str, Any]]:
     rows = []
     for pref in data.prefectures:
         if link.level == "prefecture":
@@ -653,12 +729,12 @@ def _map_table(data: LocalGov, link: Linked) -> list[dict[str, Any]]:
             for view in link.views:
                 if link.kind == "number":
                     count = sum(1 for c in codes if view.values.get(c) is not None)
-                    cells.append(f"値あり{count}／{len(codes)}")
+                    cells.append(labels("with_values", count=count, total=len(codes)))
                 else:
                     counts = [
                         (name, sum(1 for c in codes if view.values.get(c) == name)) for name, _ in link.categories
                     ]
-                    cells.append("・".join(f"{name}{n}" for name, n in counts if n))
+                    cells.append(labels("list_separator_short").join(f"{name}{n}" for name, n in counts if n))
         rows.append({"pref": pref, "cells": cells})
     return rows
 
@@ -680,7 +756,7 @@ def _listed_governments(data: LocalGov, link: Linked) -> list[dict[str, Any]]:
 # --- the self-assessment ----------------------------------------------------------------------------------------------
 
 
-def _self_check(data: LocalGov, page: Page, peers: dict[str, list[Peer]]) -> Outputs:
+def _self_check(data: LocalGov, page: Page, peers: dict[str, list[Peer]], labels: Labels) -> Outputs:
     """The self-assessment page (自己点検), its data for the script, and the drop-in template it fills in.
 
     The template is ``templates/localgov_selfcheck_datapackage.json``: the package a prefecture drops into
@@ -715,12 +791,12 @@ def _self_check(data: LocalGov, page: Page, peers: dict[str, list[Peer]]) -> Out
         f"{SELF_CHECK_FOLDER}/data.json": (
             json.dumps(script_data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
         ).encode("utf-8"),
-        SELF_CHECK[1]: page(
+        urls.SELF_CHECK: page(
             "localgov_selfcheck.html",
-            SELF_CHECK[1],
-            "自己点検：取組の状況を入力して比べる",
-            "自治体の担当者が自分の団体の取組状況を入力し、資料の全国・人口規模別の数値や近い団体と比べ、CSVで保存するページ。入力内容はブラウザの外に送られません。",
-            _crumbs(INDEX, (SELF_CHECK[0], None)),
+            urls.SELF_CHECK,
+            labels("self_check_title"),
+            labels("self_check_description"),
+            labels.crumbs(labels.index, (labels("self_check"), None)),
             items=item_figures,
             statuses=statuses,
             fields=fields,

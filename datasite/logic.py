@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import review, standing
+from . import review, standing, urls
 from .config import Goal
 from .model import Package, Resource, Site
+from .review import ItemResult
 
 LOGIC_RESOURCES = {"goals", "issues", "targets", "indicators", "measures", "measure-links"}
 STANDING_CLASSES = {standing.PRINTED: "printed", standing.RECONSTRUCTED: "reconstructed", standing.INFERRED: "inferred"}
@@ -174,9 +175,32 @@ class LogicModel:
     goal: Goal | None = None  # the policy goal of the site configuration it is the model of
 
     @property
+    def acknowledged(self) -> dict[int, str]:
+        """Findings the package's maintainers have reviewed (``review.acknowledged`` in its descriptor): item →
+        their reason."""
+        entries = self.package.descriptor.get("review", {}).get("acknowledged", [])
+        return {int(e["item"]): str(e.get("reason", "")) for e in entries if isinstance(e, dict) and "item" in e}
+
+    @property
+    def checklist_rows(self) -> set[int]:
+        """The checklist items the package prints (their text on the review page is then the package's)."""
+        table = next((r for r in self.package.resources if r.name == "checklist"), None)
+        return {int(row["number"]) for row in (table.rows if table else ()) if isinstance(row.get("number"), int)}
+
+    def unacknowledged_findings(self) -> list[ItemResult]:
+        """The mechanical findings of the review that the package has not acknowledged: the build's warnings
+        (fatal with --strict)."""
+        acknowledged = self.acknowledged
+        return [
+            item
+            for item in self.review
+            if item.status == "finding" and item.mechanical and item.number not in acknowledged
+        ]
+
+    @property
     def progress_folder(self) -> str:
         """Where the indicators' progress charts are, under charts/ (one folder per goal on a site of several)."""
-        return f"indicators/{self.goal.slug}" if self.goal is not None and self.goal.path else "indicators"
+        return urls.progress_folder(self.goal.slug if self.goal is not None and self.goal.path else "")
 
     def measure(self, measure_id: str) -> Measure:
         return next(m for m in self.measures if m.id == measure_id)

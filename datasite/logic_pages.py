@@ -6,16 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import discovery, review
+from . import discovery, review, urls
 from .charts import RenderedChart
 from .logic import STANDING_CLASSES, LogicModel
-from .model import Package, Site
+from .model import Site
 from .strings import Strings
 
 Outputs = dict[str, bytes]
-
-
-STATUS_LABELS = {"pass": "適合", "finding": "指摘", "needs-judgement": "要判断"}
 
 
 def logic_pages(
@@ -71,7 +68,7 @@ def logic_pages(
     targets = {t.id: t for issue in logic.issues for t in issue.targets}
     packages = {p.name: p for p in site.packages}
     for indicator in logic.indicators:
-        path = f"{prefix}indicators/{indicator.id}.html"
+        path = urls.indicator(prefix, indicator.id)
         out[path] = page(
             "indicator.html",
             path,
@@ -89,7 +86,7 @@ def logic_pages(
     target_labels = {t.id: words("target_label", number=t.number) for t in targets.values()}
     indicator_labels = {i.id: f"{i.label} {i.name}" for i in logic.indicators}
     for measure in logic.measures:
-        path = f"{prefix}measures/{measure.id}.html"
+        path = urls.measure(prefix, measure.id)
         out[path] = page(
             "measure.html",
             path,
@@ -115,26 +112,14 @@ def logic_pages(
         [*trail, (words("review"), None)],
         logic=logic,
         counts=counts,
-        status_labels=STATUS_LABELS,
-        acknowledged=acknowledged_findings(logic.package),
-        checklist_rows=checklist_numbers(logic.package),
+        status_labels={status: words("status_" + status.replace("-", "_")) for status in review.STATUSES},
+        acknowledged=logic.acknowledged,
+        checklist_rows=logic.checklist_rows,
         standing_classes=STANDING_CLASSES,
         **common,
     )
     out[f"{prefix}review.json"] = discovery.json_bytes(review.to_json(list(logic.review)))
     return out
-
-
-def checklist_numbers(package: Package) -> set[int]:
-    """The checklist items the package prints (their text on the review page is then the package's)."""
-    table = next((r for r in package.resources if r.name == "checklist"), None)
-    return {int(row["number"]) for row in (table.rows if table else ()) if isinstance(row.get("number"), int)}
-
-
-def acknowledged_findings(package: Package) -> dict[int, str]:
-    """Findings the package's maintainers have reviewed (``review.acknowledged`` in its descriptor)."""
-    entries = package.descriptor.get("review", {}).get("acknowledged", [])
-    return {int(e["item"]): str(e.get("reason", "")) for e in entries if isinstance(e, dict) and "item" in e}
 
 
 def evidence_href(link: str | None, root: str, goal_path: str = "") -> str | None:
@@ -143,12 +128,12 @@ def evidence_href(link: str | None, root: str, goal_path: str = "") -> str | Non
         return None
     kind, _, key = link.partition(":")
     if key and kind == "indicator":
-        return f"{root}{goal_path}indicators/{key}.html"
+        return root + urls.indicator(goal_path, key)
     if key and kind == "measure":
-        return f"{root}{goal_path}measures/{key}.html"
+        return root + urls.measure(goal_path, key)
     if key and kind in {"issue", "target"}:
-        return f"{root}{goal_path}logic-model/index.html#{key}"
+        return f"{root}{urls.logic_model(goal_path)}#{key}"
     package, _, resource = link.partition("/")
     if package and resource:
-        return f"{root}datasets/{package}/index.html#{package}-{resource}"
+        return root + urls.table(package, resource)
     return None

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any, Literal
 
+from . import urls
 from .cache import Cache, code_fingerprint, digest
 from .chart_worker import ImageRenderer, Pending
 from .charts import wrap_credit
@@ -498,7 +499,7 @@ class Atlas:
         name → its code. Needs only the polygons' boxes, not their outlines."""
         municipalities = self.topologies["municipality"]
         overview_frame, _ = self.country("prefecture", OVERVIEW_SIZE)
-        overview = Overview("maps/locator/japan.svg", overview_frame.width, overview_frame.height)
+        overview = Overview(urls.locator_sheet("japan"), overview_frame.width, overview_frame.height)
         ids = {name: f"c{code}" for name, code in prefecture_codes.items()}
         result = Locators(overview, {}, {}, ids, {})
         by_pref: dict[str, list[Feature]] = {}
@@ -529,7 +530,7 @@ class Atlas:
             box = _union(p.box for f in members for p in f.polygons if group_of[id(p)] == group)
             frame = Frame(topology, box, SHEET_SIZE)
             sheet = Sheet(
-                f"maps/locator/{pref_code}-{number}.svg",
+                urls.locator_sheet(f"{pref_code}-{number}"),
                 pref,
                 number,
                 len(members),

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import limits, rules
+from . import limits, rules, urls
 from .errors import Problem
 
 if TYPE_CHECKING:
@@ -31,15 +31,15 @@ SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 BUILT_IN = {
     "index.html": "the home page",
     "404.html": "the page shown for a missing page",
-    "datasets/index.html": "the list of data",
-    "datasets/catalogue.json": "the catalogue of data",
-    "programmes/index.html": "the list of programme pages",
+    urls.DATASETS: "the list of data",
+    urls.CATALOGUE_JSON: "the catalogue of data",
+    urls.PROGRAMMES: "the list of programme pages",
     "glossary/index.html": "the glossary",
     "logic-model/index.html": "the logic model page",
     "review/index.html": "the review page",
     "review.json": "the review",
-    "local-governments/index.html": "the list of local governments",
-    "maps/index.html": "the list of maps",
+    urls.LOCAL_GOVERNMENTS: "the list of local governments",
+    urls.MAPS: "the list of maps",
     "feed.xml": "the Atom feed",
     "catalog.jsonld": "the DCAT catalogue",
     "robots.txt": "robots.txt",
@@ -73,22 +73,25 @@ def check(
     for path, label in BUILT_IN.items():
         own(path, Owner("", None, None, f"{label} (built in)"))
     if site.config.several_goals:
-        own("goals/index.html", Owner("", None, None, "the list of goals (built in)"))
+        own(urls.GOALS, Owner("", None, None, "the list of goals (built in)"))
         for goal in site.config.goals:
             own(f"{goal.path}index.html", Owner(site.config.source, None, "goals.slug", f'the goal "{goal.slug}"'))
     shown = {p.folder: p.display_path for p in valid}
     for package in site.packages:
         descriptor = shown.get(package.name, package.name)
-        own(f"datasets/{package.name}/index.html", Owner(descriptor, None, "name", f'the package "{package.name}"'))
-        own(f"datasets/{package.name}/datapackage.json", Owner(descriptor, None, "name", f'"{package.name}"'))
+        own(urls.dataset(package.name), Owner(descriptor, None, "name", f'the package "{package.name}"'))
+        own(urls.dataset_file(package.name, "datapackage.json"), Owner(descriptor, None, "name", f'"{package.name}"'))
         for index, resource in enumerate(package.resources):
             where = Owner(descriptor, None, f"resources[{index}].name", f'{descriptor} resource "{resource.name}"')
             for suffix in (".csv", ".excel.csv"):
-                own(f"datasets/{package.name}/{resource.name}{suffix}", where)
+                own(urls.dataset_file(package.name, resource.name + suffix), where)
             for number, chart in enumerate(resource.charts):
                 field = f"resources[{index}].charts[{number}].name"
                 what = f'{descriptor} resource "{resource.name}" chart "{chart.name}"'
-                own(f"charts/{package.name}/{resource.name}-{chart.name}.*", Owner(descriptor, None, field, what))
+                own(
+                    urls.chart_image(package.name, f"{resource.name}-{chart.name}", ".*"),
+                    Owner(descriptor, None, field, what),
+                )
     for logic in logic_models:
         prefix = logic.goal.path if logic.goal is not None else ""
         for kind, items in (("indicators", logic.indicators), ("measures", logic.measures)):
@@ -106,7 +109,7 @@ def check(
                 and SAFE_ID.fullmatch(indicator.id)
             ):
                 owner = _row_owner(valid, logic.package.name, "indicators", indicator.id)
-                own(f"charts/{logic.progress_folder}/{indicator.id}-progress.*", owner)
+                own(urls.progress_chart(logic.progress_folder, indicator.id) + ".*", owner)
     for page in content.pages:
         owner = Owner(page.source, None, None, page.source)
         if page.kind == "page" and page.slug == "home":
@@ -115,7 +118,7 @@ def check(
         if problem:
             problems.append(owner.problem(problem))
             continue
-        own(f"programmes/{page.slug}.html" if page.kind == "programme" else f"{page.slug}.html", owner)
+        own(urls.prose_page(page.kind, page.slug), owner)
 
     for group in owners.values():
         if len(group) < 2:

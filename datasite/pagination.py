@@ -22,10 +22,20 @@ class PageLink:
 
 
 @dataclass(frozen=True)
+class Counting:
+    """How a page of a listing is named (the string catalogue's ``page_of`` and ``page_crumb``): formats with
+    ``{number}`` and ``{count}``."""
+
+    label: str  # after a title: 「（2/5ページ）」
+    crumb: str  # in the breadcrumbs: 「2/5ページ」
+
+
+@dataclass(frozen=True)
 class Pagination:
     number: int
     count: int
     links: tuple[PageLink, ...]
+    counting: Counting
 
     @property
     def previous(self) -> PageLink | None:
@@ -37,12 +47,12 @@ class Pagination:
 
     @property
     def label(self) -> str:
-        """「（2/5ページ）」 for titles and headings; empty when there is only one page."""
-        return f"（{self.number}/{self.count}ページ）" if self.count > 1 else ""
+        """For titles and headings (「（2/5ページ）」); empty when there is only one page."""
+        return self.counting.label.format(number=self.number, count=self.count) if self.count > 1 else ""
 
     @property
     def crumb(self) -> str:
-        return f"{self.number}/{self.count}ページ"
+        return self.counting.crumb.format(number=self.number, count=self.count)
 
 
 def page_file(number: int) -> str:
@@ -55,13 +65,13 @@ def sibling_files(first: str) -> Callable[[int], str]:
     return lambda number: first if number == 1 else f"{stem}-page-{number}.html"
 
 
-def paginations(count: int, file_name: Callable[[int], str] = page_file) -> list[Pagination]:
+def paginations(count: int, counting: Counting, file_name: Callable[[int], str] = page_file) -> list[Pagination]:
     """One Pagination per page of a listing with ``count`` pages (at least one)."""
     count = max(count, 1)
     result = []
     for number in range(1, count + 1):
         links = tuple(PageLink(n, file_name(n), n == number) for n in range(1, count + 1))
-        result.append(Pagination(number, count, links))
+        result.append(Pagination(number, count, links, counting))
     return result
 
 

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 from . import load, write
 from .cache import Cache, code_fingerprint, digest
-from .errors import BuildError, Problem, errors_of
+from .errors import BuildError, Problem, coded, errors_of
 
 if TYPE_CHECKING:
-    from . import charts, logic, validate
+    from . import charts, localgov_model, logic, validate
     from .chart_worker import ImageRenderer
 
 # The later stages (frictionless, altair, jinja2, vl-convert) are imported inside build(), after the
@@ -141,6 +141,8 @@ def _build_stages(
         charts,
         config,
         content,
+        localgov,
+        localgov_pages,
         logic,
         maps,
         model,
@@ -154,29 +156,31 @@ def _build_stages(
     from .chart_worker import JobFailed
 
     valid, problems = _validate(loaded.packages, package_keys, cache, options.workers)
-    problems = loaded.problems + problems
+    problems = coded(loaded.problems, "input") + problems
     clock.lap("validate")
     site_config, config_problems = config.parse(loaded.config, loaded.config_path) if loaded.config else (None, [])
     language = site_config.language if site_config is not None else "ja"
     words, word_problems = strings.parse(loaded.templates.get(strings.FILE_NAME), language)
-    problems += config_problems + word_problems
+    problems += coded(config_problems, "site-config") + coded(word_problems, "strings")
     if site_config is None or errors_of(config_problems + word_problems, strict=False):
         if site_config is not None:
-            problems += config.check_roles(site_config, loaded.packages)
+            problems += coded(config.check_roles(site_config, loaded.packages), "site-config")
         raise BuildError(errors_of(problems, strict=options.strict))  # nothing can be modelled without them
     site = model.build_site(valid, site_config)
     tables = {(p.folder, r.descriptor["name"]): (r.display_path, r.row_numbers) for p in valid for r in p.resources}
-    problems += standing.check(site, tables)
+    problems += coded(standing.check(site, tables), "standing")
     site, caption_problems = captions.resolve(site, {p.folder: p.display_path for p in valid})
-    problems += caption_problems
+    problems += coded(caption_problems, "content")
     logic_models = [m for goal in site_config.goals if (m := logic.build_logic_model(site, goal)) is not None]
-    problems += validate.check_content_texts(loaded.content)
+    local = localgov.gather(site)  # None: the site has no list of local governments
+    problems += localgov_problems(local, tables)
+    problems += coded(validate.check_content_texts(loaded.content), "content")
     prose, content_problems = content.parse_content(loaded.content, site)
-    problems += content_problems
+    problems += coded(content_problems, "content")
     pages = {page.slug for page in prose.pages if page.kind == "page"}
-    problems += config.check_data(site_config, loaded.packages, pages)
+    problems += coded(config.check_data(site_config, loaded.packages, pages), "site-config")
     output_problems, sources = ownership.check(site, logic_models, prose, valid)
-    problems += output_problems
+    problems += coded(output_problems, "output")
     for logic_model in logic_models:
         problems += review_problems(logic_model, valid)
     if logic_models:
@@ -194,6 +198,8 @@ def _build_stages(
     progress = [chart for logic_model in logic_models for chart in _progress_charts(logic_model, name)]
     rendered, chart_files = charts.start_charts(site, progress, cache, renderer, name, options.base_url)
     map_files = maps.MapFiles(cache, renderer, loaded.topologies, name, options.base_url)
+    map_plan = localgov_pages.plan_maps(local, site, map_files, words) if local is not None else None
+    map_files.start()  # every map is planned: drawn in a worker while the pages render
     result.charts = len(rendered) + len(progress)
     clock.lap("charts")
     outputs = render.render_site(
@@ -209,12 +215,13 @@ def _build_stages(
             strings=words,
             config_text=loaded.config or "",
         ),
-        map_files,
         logic_models,
         prose,
+        local,
+        map_plan,
     )
     clock.lap("render")
-    page_problems = ownership.page_sizes(outputs, sources)
+    page_problems = coded(ownership.page_sizes(outputs, sources), "output")
     if errors_of(page_problems, strict=options.strict):
         raise BuildError(errors_of(page_problems, strict=options.strict))
     result.warnings += page_problems
@@ -222,11 +229,12 @@ def _build_stages(
         outputs.update(chart_files.collect())
         outputs.update(map_files.collect())
     except JobFailed as failure:
-        raise BuildError([Problem(failure.label, None, None, f"could not be drawn: {failure.reason}")]) from failure
+        drawn = Problem(failure.label, None, None, f"could not be drawn: {failure.reason}", code="build")
+        raise BuildError([drawn]) from failure
     declared = addresses.Declared(*loaded.address_list, *loaded.redirects)
     checked, address_problems = addresses.check(declared, outputs)
     if address_problems:
-        raise BuildError(address_problems)
+        raise BuildError(coded(address_problems, "address"))
     outputs.update(render.redirect_files(checked.redirects, outputs, loaded.templates, site_config.name))
     result.addresses = len(addresses.counted(outputs))
     result.unrecorded, result.address_list = len(checked.unrecorded), declared.list_path
@@ -269,16 +277,25 @@ def _progress_charts(logic_model: logic.LogicModel, site_name: str) -> list[char
     return progress
 
 
+def localgov_problems(
+    local: localgov_model.LocalGov | None, tables: dict[tuple[str, str], tuple[str, tuple[int, ...]]]
+) -> list[Problem]:
+    """Each row of the peer groups' source-figures table that cannot be read, at its line of the CSV."""
+    problems: list[Problem] = []
+    for found in local.problems if local is not None else ():
+        path, row_numbers = tables[(found.package, found.resource)]
+        line = row_numbers[found.index] if found.index < len(row_numbers) else None
+        message = f"source figure {found.figure}: {found.message}"
+        problems.append(Problem(path, line, found.field, message, code="source-figure"))
+    return problems
+
+
 def review_problems(logic_model: logic.LogicModel, valid: list[validate.ValidPackage]) -> list[Problem]:
     """Mechanical checklist findings are warnings (fatal with --strict) unless the package acknowledges them."""
-    from . import logic_pages
-
     path = next(p.display_path for p in valid if p.folder == logic_model.package.name)
-    acknowledged = logic_pages.acknowledged_findings(logic_model.package)
     return [
-        Problem(path, None, None, f"review item {item.number}: {item.summary}", "warning")
-        for item in logic_model.review
-        if item.status == "finding" and item.mechanical and item.number not in acknowledged
+        Problem(path, None, None, f"review item {item.number}: {item.summary}", "warning", "review-finding")
+        for item in logic_model.unacknowledged_findings()
     ]
 
 
@@ -289,7 +306,7 @@ def _validate(
     computed in a worker process; cross-package rules run every time."""
     from . import rules, validate
 
-    problems = rules.check_unique_names(packages)
+    problems = coded(rules.check_unique_names(packages), "descriptor")
     results: dict[str, tuple[validate.ValidPackage | None, list[Problem]]] = {}
     for key in keys:
         cached = cache.get("packages", key)
@@ -310,7 +327,8 @@ def _validate(
         problems.extend(found)
         if package is not None:
             valid.append(package)
-    problems.extend(validate.check_foreign_keys(valid, [str(p.descriptor.get("name", "")) for p in packages]))
+    names = [str(p.descriptor.get("name", "")) for p in packages]
+    problems.extend(coded(validate.check_foreign_keys(valid, names), "foreign-key"))
     return valid, problems
 
 

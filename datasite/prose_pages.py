@@ -12,6 +12,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from . import urls
 from .charts import RenderedChart
 from .content import MARKER_PATTERN, Content, Directive, JapaneseMarkdown, Page
 from .formatting import format_cell, glossary_href
@@ -34,12 +35,12 @@ def content_pages(
     config = site.config
     home = (words("home"), "index.html")
     programmes = [p for p in content.pages if p.kind == "programme"]
-    listing = (words("programmes"), "programmes/index.html")
+    listing = (words("programmes"), urls.PROGRAMMES)
     if programmes:
         subject = config.name if config.several_goals else config.goals[0].title
-        out["programmes/index.html"] = page(
+        out[urls.PROGRAMMES] = page(
             "programmes.html",
-            "programmes/index.html",
+            urls.PROGRAMMES,
             listing[0],
             words("programmes_description", subject=subject),
             [home, (listing[0], None)],
@@ -54,7 +55,7 @@ def content_pages(
     for item in content.pages:
         if item.kind == "page" and item.slug == HOME_CONTENT:
             continue  # shown on the home page itself
-        path = f"programmes/{item.slug}.html" if item.kind == "programme" else f"{item.slug}.html"
+        path = urls.prose_page(item.kind, item.slug)
         root = "../" * path.count("/")
         seen: set[str] = set()
         body = prose(item, root, seen)
@@ -95,7 +96,7 @@ def prose_html(
 
     def snippet(directive: Directive) -> str:
         resource = directive.resource
-        anchor = f"{root}datasets/{resource.package}/index.html#{resource.package}-{resource.name}"
+        anchor = root + urls.table(resource.package, resource.name)
         if directive.kind == "chart":
             return str(macros.chart(charts[(resource.package, resource.name, directive.chart)], root))
         if directive.kind == "table":
@@ -105,7 +106,7 @@ def prose_html(
         shown = format_cell(value, field)
         unit = field.unit or ""
         # A figure the source contradicts carries the flag its row has in the table (the dataset page's note).
-        dataset = f"{root}datasets/{resource.package}/index.html"
+        dataset = root + urls.dataset(resource.package)
         flags = "".join(
             str(macros.discrepancy_flag(resource, position, finding, dataset))
             for position, finding in resource.findings_of_row(directive.row)

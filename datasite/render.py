@@ -18,7 +18,18 @@ from jinja2.bccache import Bucket
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from . import chart_pages, discovery, downloads, listings, localgov, localgov_pages, logic_pages, prose_pages, standing
+from . import (
+    chart_pages,
+    discovery,
+    downloads,
+    listings,
+    localgov,
+    localgov_pages,
+    logic_pages,
+    prose_pages,
+    standing,
+    urls,
+)
 from .cache import Cache, code_fingerprint, digest
 from .charts import RenderedChart
 from .config import Document, Goal, NavItem, SiteConfig
@@ -33,8 +44,8 @@ from .formatting import (
     value_names,
 )
 from .localgov_model import Government, Group, Linked, LocalGov
+from .localgov_pages import MapPlan
 from .logic import LogicModel
-from .maps import MapFiles
 from .memo import RenderMemo
 from .model import Area, License, Package, Resource, Site, fiscal_year_label
 from .strings import Strings
@@ -83,12 +94,14 @@ def render_site(
     templates: dict[str, str],
     static: dict[str, bytes],
     options: RenderOptions,
-    map_files: MapFiles,
     logic_models: Sequence[LogicModel] = (),
     content: Content = NO_CONTENT,
+    local: LocalGov | None = None,
+    map_plan: MapPlan | None = None,
 ) -> Outputs:
-    """Every page and download, keyed by its path; the maps the pages show are requested from
-    ``map_files`` and collected by the caller. ``logic_models``: one for each goal that has one."""
+    """Every page and download, keyed by its path. Nothing else: the charts and maps the pages show were planned
+    before (``charts``, ``map_plan``) and are collected by the caller. ``logic_models``: one for each goal that has
+    one; ``local``: the local-government model, when the site has one."""
     config = site.config
     words = options.strings
     markdown = JapaneseMarkdown(content.glossary)  # one renderer for descriptions and prose pages
@@ -118,7 +131,7 @@ def render_site(
             memo.known(resource, digest("resource", package_digest, resource.name))
     areas = [a for a in site.areas if a.always_listed or site.packages_in(a)]
     models = {m.goal.slug: m for m in logic_models if m.goal is not None}
-    page = _page_renderer(env, site, options, memo, _navigation(site, areas, models, content))
+    page = _page_renderer(env, site, options, memo, _navigation(site, areas, models, content, local))
     out: Outputs = {}
 
     summaries = [
@@ -168,10 +181,11 @@ def render_site(
         model = models.get(area.goal)
         measures = [m for m in model.measures if m.area == str(area.number)] if model is not None else []
         goal = config.goal(area.goal)
-        out.update(listings.area_pages(area, site.packages_in(area), page, macros, by_resource, memo, measures, goal))
-    out.update(listings.catalogue_pages(site, areas, page, macros, memo))
+        packages = site.packages_in(area)
+        out.update(listings.area_pages(area, packages, page, macros, by_resource, memo, words, measures, goal))
+    out.update(listings.catalogue_pages(site, areas, page, macros, memo, words))
     for package in site.packages:
-        path = f"datasets/{package.name}/index.html"
+        path = urls.dataset(package.name)
         context = {
             "package": package,
             "area": site.area_of(package),
@@ -186,7 +200,7 @@ def render_site(
                 path,
                 package.title,
                 _plain(package.description)[:160] or package.title,
-                [("トップ", "index.html"), ("データ一覧", "datasets/index.html"), (package.title, None)],
+                [(words("home"), urls.HOME), (words("datasets"), urls.DATASETS), (package.title, None)],
                 preview_rows=preview_rows,
                 og_chart=listings.first_chart([package], by_resource),
                 has_charts=any(r.charts for r in package.resources),
@@ -195,12 +209,13 @@ def render_site(
             if len(out[path]) <= PAGE_BUDGET:
                 break
         out.update(_downloads(package, site.area_of(package), config.name, env, options, memo))
-    out.update(chart_pages.chart_pages(site, charts, page, PAGE_BUDGET))
+    out.update(chart_pages.chart_pages(site, charts, page, PAGE_BUDGET, words))
     for model in logic_models:
         out.update(logic_pages.logic_pages(model, site, page, by_resource, words))
     out.update(prose_pages.content_pages(content, page, prose, site, words))
-    out.update(localgov_pages.render_localgov(site, page, by_resource, map_files))
-    out["404.html"] = page("404.html", "404.html", "ページが見つかりません", "ページが見つかりません。", [])
+    if local is not None and map_plan is not None:
+        out.update(localgov_pages.render_localgov(local, map_plan, page, by_resource, words))
+    out["404.html"] = page("404.html", "404.html", words("not_found"), words("not_found_description"), [])
     out.update(_discovery_files(site, out, options, memo, env))
     for name, data in static.items():
         out[f"assets/{name}"] = data
@@ -227,6 +242,7 @@ def make_environment(
             return typeset(Markup(markdown.render(str(text or ""))))
         return typeset(Markup(markdown.render(str(text or ""), lambda term: glossary_href(term, root), seen)))
 
+    env.globals["url"] = urls  # the one URL scheme: url.dataset(name), url.area(slug) … (urls.py)
     env.filters["markdown"] = render_markdown
     env.filters["cell"] = format_cell
     env.filters["constraints"] = format_constraints
@@ -268,23 +284,25 @@ class Navigation:
     sections: dict[str, bool]  # the local-government pages and the maps, which the home page offers too
 
 
-def _navigation(site: Site, areas: list[Area], models: dict[str, LogicModel], content: Content) -> Navigation:
+def _navigation(
+    site: Site, areas: list[Area], models: dict[str, LogicModel], content: Content, local: LocalGov | None
+) -> Navigation:
     """The header and footer the configuration declares, with only the pages this build makes."""
     config = site.config
-    gathered = localgov.gather(site)  # the local-government pages and maps exist only with their reference data
-    sections = {"local_governments": gathered is not None, "maps": gathered is not None and localgov.has_maps(gathered)}
+    # The local-government pages and maps exist only with their reference data.
+    sections = {"local_governments": local is not None, "maps": local is not None and localgov.has_maps(local)}
     single = config.goals[0] if not config.several_goals else None
     made = {
-        "programmes": "programmes/index.html" if any(p.kind == "programme" for p in content.pages) else "",
-        "logic-model": "logic-model/index.html" if single is not None and single.slug in models else "",
-        "review": "review/index.html" if single is not None and single.slug in models else "",
-        "local-governments": "local-governments/index.html" if sections["local_governments"] else "",
-        "maps": "maps/index.html" if sections["maps"] else "",
-        "datasets": "datasets/index.html",
-        "glossary": "glossary/index.html" if content.glossary else "",
-        "feed": "feed.xml",
-        "all-data": "downloads/all-data.zip",
-        "catalog": "catalog.jsonld",
+        "programmes": urls.PROGRAMMES if any(p.kind == "programme" for p in content.pages) else "",
+        "logic-model": urls.logic_model("") if single is not None and single.slug in models else "",
+        "review": urls.review("") if single is not None and single.slug in models else "",
+        "local-governments": urls.LOCAL_GOVERNMENTS if sections["local_governments"] else "",
+        "maps": urls.MAPS if sections["maps"] else "",
+        "datasets": urls.DATASETS,
+        "glossary": urls.GLOSSARY if content.glossary else "",
+        "feed": urls.FEED,
+        "all-data": urls.ALL_DATA,
+        "catalog": urls.CATALOG,
     }
     pages = {p.slug: p for p in content.pages if p.kind == "page"}
 
@@ -295,9 +313,9 @@ def _navigation(site: Site, areas: list[Area], models: dict[str, LogicModel], co
                 if item.page in pages:
                     out.append(NavLink("page", f"{item.page}.html", item.label or pages[item.page].title))
             elif item.section == "areas" and single is not None:
-                out += [NavLink("area", f"areas/{a.slug}/index.html", item.label or a.title) for a in areas]
+                out += [NavLink("area", urls.area(a.slug), item.label or a.title) for a in areas]
             elif item.section == "areas":
-                out.append(NavLink("goals", "goals/index.html", item.label))
+                out.append(NavLink("goals", urls.GOALS, item.label))
             elif made.get(item.section):
                 out.append(NavLink(item.section, made[item.section], item.label))
         return tuple(out)
@@ -311,7 +329,7 @@ def _goal_pages(
     """On a site of several goals: the list of goals, and a page for each (its areas, logic model and review)."""
     config = site.config
     home = (words("home"), "index.html")
-    listing = (words("goals"), "goals/index.html")
+    listing = (words("goals"), urls.GOALS)
     summaries = [
         {"goal": goal, "areas": [a for a in areas if a.goal == goal.slug], "has_logic_model": goal.slug in models}
         for goal in config.goals
@@ -404,7 +422,7 @@ def _discovery_files(site: Site, out: Outputs, options: RenderOptions, memo: Ren
     data: dict[str, bytes] = {}
     dates: dict[str, discovery.ZipDate] = {}
     for package in site.packages:
-        folder = f"datasets/{package.name}/"
+        folder = urls.dataset_folder(package.name)
         names = ["README.txt", "datapackage.json"]
         names += [f"{r.name}{suffix}" for r in package.resources for suffix in (".csv", ".excel.csv")]
         date = discovery.zip_date(package.updated, options.built_on)
@@ -442,7 +460,7 @@ def _og_image(chart: RenderedChart | None, root: str, base_url: str | None) -> s
     """The chart image that link previews show (absolute when the published address is known)."""
     if chart is None:
         return None
-    return f"{base_url or root}charts/{chart.package}/{chart.slug}.png"
+    return (base_url or root) + urls.chart_image(chart.package, chart.slug)
 
 
 def _downloads(
@@ -450,7 +468,7 @@ def _downloads(
 ) -> Outputs:
     """A dataset's files: each table's two CSVs, its datapackage.json, a README, its citation (CSL-JSON and
     BibTeX) and a zip of them all, dated from the data's last change."""
-    folder = f"datasets/{package.name}/"
+    folder = urls.dataset_folder(package.name)
     out: Outputs = {}
     totals: dict[str, list[str]] = {}
     for resource, descriptor in zip(package.resources, package.descriptor["resources"], strict=True):

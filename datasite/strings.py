@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import Problem
+from .pagination import Counting
 
 FILE_NAME = "strings.toml"
 
@@ -37,6 +38,50 @@ KEYS: dict[str, tuple[str, ...]] = {
     "goals_description": ("site",),
     "goal_description": ("goal",),
     "in_goal": ("title", "goal"),
+    "page_of": ("number", "count"),
+    "page_crumb": ("number", "count"),
+    "at_least": ("value",),
+    "below": ("value",),
+    "with_values": ("count", "total"),
+    "datasets": (),
+    "datasets_description": ("pages",),
+    "area_description": ("area", "pages"),
+    "not_found": (),
+    "not_found_description": (),
+    "status_pass": (),
+    "status_finding": (),
+    "status_needs_judgement": (),
+    "local_governments": (),
+    "local_governments_description": ("prefectures", "municipalities"),
+    "municipality_title": ("name", "prefecture"),
+    "government_description": ("name", "type"),
+    "own_groups": (),
+    "own_groups_description": (),
+    "group_title": ("group", "own_groups", "pages"),
+    "group_description": ("group", "count", "own_groups", "pages"),
+    "no_value": (),
+    "list_separator": (),
+    "list_separator_short": (),
+    "map_class": ("label", "count"),
+    "maps": (),
+    "maps_title": (),
+    "maps_description": (),
+    "reference_map_title": ("grouping",),
+    "reference_map_description": ("basis", "own_groups"),
+    "reference_map_alt": ("basis", "own_groups", "grouping", "parts"),
+    "reference_map_without": ("names",),
+    "map_region": ("grouping", "value"),
+    "map_title": ("table", "pages"),
+    "view_title": ("table", "view"),
+    "map_description": ("table", "level", "pages"),
+    "map_alt_empty": ("title", "level"),
+    "map_alt_numbers": ("title", "count", "level", "low", "high"),
+    "map_alt_categories": ("title", "level", "parts"),
+    "prefectures_level": (),
+    "municipalities_level": (),
+    "self_check": (),
+    "self_check_title": (),
+    "self_check_description": (),
 }
 
 
@@ -48,6 +93,11 @@ class Strings:
     def __call__(self, key: str, **values: Any) -> str:
         text = self.texts[key]
         return text.format(**values) if values else text
+
+    @property
+    def counting(self) -> Counting:
+        """How the pages of a long listing are named."""
+        return Counting(self.texts["page_of"], self.texts["page_crumb"])
 
 
 def parse(text: str | None, language: str, source: str = f"templates/{FILE_NAME}") -> tuple[Strings, list[Problem]]:

@@ -19,7 +19,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +28,7 @@ import requests
 from frictionless import Checklist, Dialect, FrictionlessException, Package, Resource, Schema, formats, system
 
 from . import downloads, integrity, limits, rules
-from .errors import Problem
+from .errors import Problem, coded
 from .load import RawPackage, RawResource
 
 EXTERNAL_KEYS = "externalForeignKeys"
@@ -70,14 +70,16 @@ class ValidPackage:
 
 
 def validate(packages: list[RawPackage]) -> tuple[list[ValidPackage], list[Problem]]:
-    problems = rules.check_unique_names(packages)
+    problems = coded(rules.check_unique_names(packages), "descriptor")
     valid: list[ValidPackage] = []
     for package in packages:
         result, found = validate_package(package)
         problems.extend(found)
         if result is not None:
             valid.append(result)
-    problems.extend(check_foreign_keys(valid, [str(p.descriptor.get("name", "")) for p in packages]))
+    problems.extend(
+        coded(check_foreign_keys(valid, [str(p.descriptor.get("name", "")) for p in packages]), "foreign-key")
+    )
     return valid, problems
 
 
@@ -90,11 +92,11 @@ def validate_package(package: RawPackage) -> tuple[ValidPackage | None, list[Pro
     unloaded = isinstance(declared, list) and len(package.resources) < len(declared)  # load said why
     if valid is None and not unloaded and not any(p.severity == "error" for p in problems):
         problems.append(Problem(package.display_path, None, None, "the package could not be validated"))
-    return valid, problems
+    return valid, coded(problems, "table")
 
 
 def _validate_package(package: RawPackage) -> tuple[ValidPackage | None, list[Problem]]:
-    problems = rules.check_package(package)
+    problems = coded(rules.check_package(package), "descriptor")
     if any(p.severity == "error" for p in problems):
         return None, problems
     descriptors: list[dict[str, Any]] = package.descriptor["resources"]
@@ -109,7 +111,7 @@ def _validate_package(package: RawPackage) -> tuple[ValidPackage | None, list[Pr
         if any(p.severity == "error" for p in text_problems):
             continue  # frictionless never reads a table that holds control characters or huge cells
         table, schema_problems = _to_frictionless(package, descriptor, raw)
-        problems.extend(schema_problems)
+        problems.extend(coded(schema_problems, "descriptor"))
         if table is not None:
             tables.append((descriptor, raw, table))
     if len(tables) != len(descriptors):
@@ -120,7 +122,9 @@ def _validate_package(package: RawPackage) -> tuple[ValidPackage | None, list[Pr
     by_name = {descriptor["name"]: raw for descriptor, raw, _ in tables}
     keys = {descriptor["name"]: descriptor["schema"].get("primaryKey") for descriptor, _, _ in tables}
     # Package-level errors (a resource property of the wrong type, say) belong to the descriptor.
-    problems.extend(Problem(package.display_path, None, None, _note(error)) for error in report.errors)
+    problems.extend(
+        Problem(package.display_path, None, None, _note(error), code="descriptor") for error in report.errors
+    )
     for task in report.tasks:
         raw = by_name[task.name]
         problems.extend(_problem(raw, error, keys[task.name]) for error in task.errors)
@@ -145,15 +149,15 @@ def _validate_package(package: RawPackage) -> tuple[ValidPackage | None, list[Pr
         if not rows:
             problems.append(Problem(raw.display_path, None, None, "the table has no data rows"))
             continue
-        chart_problems = rules.check_charts(package.display_path, descriptor, rows)
+        chart_problems = coded(rules.check_charts(package.display_path, descriptor, rows), "chart")
         problems.extend(chart_problems)
         if not chart_problems:
-            problems.extend(check_chart_data(package.display_path, descriptor, raw, rows, numbers))
+            problems.extend(coded(check_chart_data(package.display_path, descriptor, raw, rows, numbers), "chart"))
         problems.extend(formula_cells(descriptor, raw, rows, numbers))
         if any(p.severity == "error" for p in cell_problems):
             continue  # the integrity rules compute with the values: only with readable ones
         findings, integrity_problems = integrity.check(descriptor, raw.display_path, rows, numbers)
-        problems.extend(integrity_problems)
+        problems.extend(coded(integrity_problems, "integrity-check"))
         text = raw.data.decode(table.encoding or "utf-8").removeprefix("\ufeff")
         resources.append(
             ValidResource(descriptor, raw.display_path, text, tuple(rows), tuple(numbers), tuple(findings))
@@ -570,6 +574,11 @@ def _note(error: Any) -> str:
 
 
 def _problem(raw: RawResource, error: Any, primary_key: list[str] | str | None) -> Problem:
+    """frictionless' error as a problem line, with frictionless' error type as its code."""
+    return replace(_described(raw, error, primary_key), code=str(error.type))
+
+
+def _described(raw: RawResource, error: Any, primary_key: list[str] | str | None) -> Problem:
     kind: str = error.type
     row = getattr(error, "row_number", None)
     field = getattr(error, "field_name", None) or None

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
-from datasite import cli, config
+from datasite import cli, config, strings
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -21,6 +21,8 @@ GOLDEN_CONFIG = FIXTURES / "golden" / "site.toml"
 SAMPLE = GOLDEN_DATA / "sample-consultations"  # the golden fixture's package with charts, on its own
 MINIMAL_CONFIG = FIXTURES / "minimal-site.toml"  # the configuration of the sites tests build in temporary folders
 REAL_CONFIG = ROOT / "site.toml"
+# The words of the string catalogue (templates/strings.toml), for tests of functions that are given them.
+WORDS = strings.parse((ROOT / "templates" / "strings.toml").read_text(encoding="utf-8"), "ja")[0]
 CHROMIUM = "/usr/bin/chromium"  # Debian's Chromium: the tests never download a browser
 ARGS = [
     "--no-sandbox",

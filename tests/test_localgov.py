@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, expect
 
-from datasite import charts, cli, load, localgov, localgov_model, localgov_pages, maps, model, validate
-from tests.conftest import FIXTURES, REAL_CONFIG, ROOT, site_config, wait_for_images
+from datasite import charts, cli, load, localgov, localgov_model, localgov_pages, maps, model, pipeline, validate
+from tests.conftest import FIXTURES, REAL_CONFIG, ROOT, WORDS, site_config, wait_for_images
 from tests.test_browser import csp_violations, open_page
 
 DATA = ROOT / "datapackages"
@@ -310,9 +310,15 @@ def test_a_declaration_that_matches_no_row_is_reported() -> None:
     assert problems == []
     data = localgov.gather(model.build_site(valid, site_config()))
     assert data is not None
-    assert data.problems == [
+    assert [str(problem) for problem in data.problems] == [
         "ref-peer-groups/source-figures row 2 (core-agency): the match must name existing fields and select exactly "
         "one row (0)"
+    ]
+    # The build reports it as one of its problem lines, at the row's line of the CSV and the column at fault.
+    tables = {(p.folder, r.descriptor["name"]): (r.display_path, r.row_numbers) for p in valid for r in p.resources}
+    assert [str(problem) for problem in pipeline.localgov_problems(data, tables)] == [
+        f'{DATA.relative_to(ROOT)}/ref-peer-groups/data/source-figures.csv:2: field "match": source figure '
+        "core-agency: the match must name existing fields and select exactly one row (0)"
     ]
 
 
@@ -609,7 +615,7 @@ def test_peer_group_pages_and_bands(real_site: Path) -> None:
 
 
 def test_listing_pages_split_a_list_in_order() -> None:
-    pages = localgov_pages.listing_pages("local-governments/groups/g.html", list(range(5)), 2)
+    pages = localgov_pages.listing_pages("local-governments/groups/g.html", list(range(5)), 2, WORDS.counting)
     assert [p.path for p in pages] == [
         "local-governments/groups/g.html",
         "local-governments/groups/g-page-2.html",
@@ -626,7 +632,7 @@ def test_listing_pages_split_a_list_in_order() -> None:
     assert pages[0].previous is None and pages[0].next == pages[0].links[1]
     assert pages[2].next is None and pages[2].previous == pages[2].links[1]
     nothing: list[int] = []
-    (single,) = localgov_pages.listing_pages("maps/m.html", nothing, 2)
+    (single,) = localgov_pages.listing_pages("maps/m.html", nothing, 2, WORDS.counting)
     assert (single.path, single.label, list(single.items), single.count) == ("maps/m.html", "", [], 1)
 
 

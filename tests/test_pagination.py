@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from datasite import cli, pagination
-from tests.conftest import SAMPLE, config_beside
+from tests.conftest import SAMPLE, WORDS, config_beside
 
 PAGE_LIMIT = 100 * 1024
 
@@ -30,13 +30,13 @@ def test_chunk_by_count() -> None:
 
 
 def test_paginations_link_every_page_and_mark_the_current_one() -> None:
-    pages = pagination.paginations(3)
+    pages = pagination.paginations(3, WORDS.counting)
     assert [p.label for p in pages] == ["（1/3ページ）", "（2/3ページ）", "（3/3ページ）"]
     assert [link.href for link in pages[1].links] == ["index.html", "page-2.html", "page-3.html"]
     assert [link.current for link in pages[1].links] == [False, True, False]
     assert pages[0].previous is None and pages[0].next == pages[0].links[1]
     assert pages[2].next is None and pages[2].previous == pages[2].links[1]
-    assert pagination.paginations(1)[0].label == ""
+    assert pagination.paginations(1, WORDS.counting)[0].label == ""
 
 
 def site_of_copies(root: Path, count: int, edit: Callable[[int, dict[str, Any]], None]) -> Path:
