@@ -44,6 +44,7 @@ from .localgov_model import (
     View,
 )
 from .model import Package, Resource, Site, fiscal_year_label
+from .typeset import date_label
 
 SOURCE_FIGURES = "source-figures"  # in the peer groups: which figures of the source apply to which governments
 
@@ -427,12 +428,7 @@ def _when(row: dict[str, Any], reference_date: str) -> str:
     """The row's date (時点) or fiscal year, else the reference date its table's source gives."""
     for name, value in row.items():
         if isinstance(value, date) and name.endswith("date"):
-            return _date_label(value) + "時点"
+            return date_label(value) + "時点"
     if isinstance(row.get("fiscal_year"), int):
         return fiscal_year_label(row["fiscal_year"]) + ("（予定）" if row.get("status") == "予定" else "")
     return reference_date
-
-
-def _date_label(value: date) -> str:
-    era = f"令和{value.year - 2018}年" if value.year >= 2019 else f"{value.year}年"
-    return f"{era}{value.month}月{value.day}日"

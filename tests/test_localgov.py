@@ -1007,3 +1007,27 @@ def test_the_link_check_follows_fragments_into_svg(tmp_path: Path) -> None:
     (tmp_path / "index.html").write_text('<img src="m.svg#c1" alt=""><img src="m.svg#c2" alt="">', encoding="utf-8")
     _, _, problems = link_problems(tmp_path)
     assert problems == ["index.html:1: <img> 'm.svg#c2': no element with id 'c2' in m.svg"]
+
+
+def _unquoted_text(html: str) -> str:
+    """A page's visible text with every 「…」/『…』 quotation (titles quoted as printed) taken out."""
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S)))
+    depth, kept = 0, []
+    for char in text:
+        if char in "「『":
+            depth += 1
+        elif char in "」』" and depth:
+            depth -= 1
+        elif not depth:
+            kept.append(char)
+    return "".join(kept)
+
+
+@pytest.mark.parametrize("page", ["122041.html", "012033.html", "120006.html", "index.html", "self-check.html"])
+def test_local_government_pages_write_years_in_the_sites_style(real_site: Path, page: str) -> None:
+    """2021（令和3）年度, 2024（令和6）年4月1日 as everywhere else; an era alone only in a quotation, in the name of
+    the census (令和2年国勢調査) or where a form explains how to write a year (2025＝令和7年度)."""
+    path = real_site / "local-governments" / page
+    text = _unquoted_text(path.read_text(encoding="utf-8")).replace("令和2年国勢調査", "")
+    era_alone = re.findall(r"(?<!\d（)(?<!＝)(?:令和|平成)(?:元|\d{1,2})年(?:度|\d{1,2}月\d{1,2}日)?", text)
+    assert era_alone == [], era_alone
