@@ -77,6 +77,6 @@ def code_fingerprint() -> str:
     """The build's own code and its libraries' versions: a change to any invalidates every entry."""
     # Map boundaries are inputs (load.LoadedInput.topologies): they are in the build's inputs key and
     # in each map's cache key, not here.
-    sources = [path.read_bytes() for path in sorted(PACKAGE_DIR.glob("*.py"))]
+    sources = [path.read_bytes() for path in sorted(PACKAGE_DIR.rglob("*.py"))]
     libraries = [f"{name}=={version(name)}" for name in LIBRARIES]
     return digest(*libraries, *sources)

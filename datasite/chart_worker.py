@@ -33,10 +33,11 @@ Argument = TypeVar("Argument")
 @dataclass(frozen=True)
 class ChartJob:
     """Everything one chart's files depend on. ``spec_text`` is set when the spec is cached; otherwise
-    the worker builds it by calling ``charts.<builder>(*arguments)``."""
+    the worker builds it by calling ``builder(*arguments)`` (a function of charts.py, sent by reference: the
+    worker imports it as it receives the job, this module does not depend on it)."""
 
     spec_text: str | None
-    builder: str
+    builder: Callable[..., dict[str, Any]] | None
     arguments: tuple[Any, ...]
     with_png: bool = True
     label: str = ""  # what it draws, for a problem line: the files' path without extension
@@ -51,8 +52,6 @@ def warm_up() -> None:
     (together about 1 s, once per process, while the main process validates), so that the first real
     chart is drawn at full speed."""
     import altair  # noqa: F401  (the specs are built with it: imported now rather than by the first chart)
-
-    from . import charts  # noqa: F401
 
     spec = {
         "data": {"values": [{"年度": "2023年度", "件数": 1}, {"年度": "2024年度", "件数": 2}]},
@@ -73,9 +72,8 @@ def run_job(job: ChartJob) -> ChartResult:
     if job.spec_text is not None:
         text = job.spec_text
     else:
-        from . import charts
-
-        text = spec_text_of(getattr(charts, job.builder)(*job.arguments))
+        assert job.builder is not None, job.label
+        text = spec_text_of(job.builder(*job.arguments))
     svg = with_footer(vl_convert.vegalite_to_svg(json.loads(text), format_locale="ja-JP"), job.footer)
     # Rasterising the SVG already laid out is about three times faster than rendering the spec again. Twice the
     # size it is drawn at: sharp on high-density screens and in print.

@@ -158,7 +158,7 @@ def start_charts(
                 path = f"{ref.folder}{ref.slug}{layout.suffix}"
                 job = ChartJob(
                     None,
-                    "chart_spec",
+                    chart_spec,
                     (resource, chart, layout.name),
                     with_png=layout is WIDE,
                     label=path,
@@ -179,7 +179,7 @@ def start_charts(
     for item in progress:
         arguments = (item.title, item.unit, item.actual_label, item.actual, item.target_label, item.target)
         footer = footer_lines(item.credits, NARROW)
-        job = ChartJob(None, "progress_spec", arguments, with_png=False, label=item.path, footer=footer)
+        job = ChartJob(None, progress_spec, arguments, with_png=False, label=item.path, footer=footer)
         key = digest("progress-spec", code_fingerprint(), repr(arguments))
         description = f"{item.actual_label}と{item.target_label}"
         planned.append(_plan(item.path, item.title, description, key, job, cache, renderer))

@@ -21,13 +21,13 @@ from .errors import Problem
 
 if TYPE_CHECKING:
     from .content import Content
-    from .logic import LogicModel
     from .model import Site
+    from .policy.logic import LogicModel
     from .validate import ValidPackage
 
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
-# The site's own pages, whose paths no input may take (see render, listings, logic_pages, prose_pages).
+# The site's own pages, whose paths no input may take (see render, pages.listings, policy.pages, pages.prose).
 BUILT_IN = {
     "index.html": "the home page",
     "404.html": "the page shown for a missing page",

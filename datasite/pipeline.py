@@ -18,8 +18,10 @@ from .cache import Cache, code_fingerprint, digest
 from .errors import BuildError, Problem, coded, errors_of
 
 if TYPE_CHECKING:
-    from . import charts, localgov_model, logic, validate
+    from . import charts, validate
     from .chart_worker import ImageRenderer
+    from .localgov import model as localgov_model
+    from .policy import logic
 
 # The later stages (frictionless, altair, jinja2, vl-convert) are imported inside build(), after the
 # check for an unchanged site: a rebuild with nothing to do then costs only the start-up of Python.
@@ -142,18 +144,17 @@ def _build_stages(
         config,
         content,
         localgov,
-        localgov_pages,
-        logic,
-        maps,
         model,
         ownership,
         render,
-        review,
         standing,
         strings,
         validate,
     )
     from .chart_worker import JobFailed
+    from .localgov import maps
+    from .localgov import pages as localgov_pages
+    from .policy import logic, review
 
     valid, problems = _validate(loaded.packages, package_keys, cache, options.workers)
     problems = coded(loaded.problems, "input") + problems

@@ -18,18 +18,7 @@ from jinja2.bccache import Bucket
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from . import (
-    chart_pages,
-    discovery,
-    downloads,
-    listings,
-    localgov,
-    localgov_pages,
-    logic_pages,
-    prose_pages,
-    standing,
-    urls,
-)
+from . import localgov, standing, urls
 from .cache import Cache, code_fingerprint, digest
 from .charts import RenderedChart
 from .config import Document, Goal, NavItem, SiteConfig
@@ -43,11 +32,16 @@ from .formatting import (
     typeset,
     value_names,
 )
-from .localgov_model import Government, Group, Linked, LocalGov
-from .localgov_pages import MapPlan
-from .logic import LogicModel
+from .localgov import pages as localgov_pages
+from .localgov.model import Government, Group, Linked, LocalGov
+from .localgov.pages import MapPlan
 from .memo import RenderMemo
 from .model import Area, License, Package, Resource, Site, fiscal_year_label
+from .pages import charts as chart_pages
+from .pages import discovery, downloads, listings
+from .pages import prose as prose_pages
+from .policy import pages as logic_pages
+from .policy.logic import LogicModel
 from .strings import Strings
 from .typeset import unify_years
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import Problem
-from .pagination import Counting
+from .pages.pagination import Counting
 
 FILE_NAME = "strings.toml"
 

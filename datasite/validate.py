@@ -27,9 +27,10 @@ import regex
 import requests
 from frictionless import Checklist, Dialect, FrictionlessException, Package, Resource, Schema, formats, system
 
-from . import downloads, integrity, limits, rules
+from . import integrity, limits, rules
 from .errors import Problem, coded
 from .load import RawPackage, RawResource
+from .pages import downloads
 
 EXTERNAL_KEYS = "externalForeignKeys"
 PLACEHOLDERS = {"－", "-", "—", "―", "…", "...", "x", "X", "×", "*", "**", "***", "ー", "‐", "N/A", "NA", "n/a"}

@@ -19,9 +19,10 @@ from typing import Any
 
 import pytest
 
-from datasite import chart_worker, downloads, limits, ownership, validate
+from datasite import chart_worker, limits, ownership, validate
 from datasite.chart_worker import ChartJob, ImageRenderer, JobFailed, run_job, spec_text_of
 from datasite.content import JapaneseMarkdown, emphasis_spans
+from datasite.pages import downloads
 from tests.conftest import MINIMAL_CONFIG, ROOT, SAMPLE, config_beside, run_cli
 
 HANG_GUARD = 60.0  # seconds: far above what each case takes, far below "forever"
@@ -285,7 +286,7 @@ def test_a_dying_or_hanging_chart_job_fails_alone_and_names_the_chart() -> None:
     }
     started = time.monotonic()
     with ImageRenderer(2, timeout=5) as renderer:
-        dying = renderer.submit(run_job, ChartJob(spec_text_of(spec), "chart_spec", (), label="charts/p/r-c"))
+        dying = renderer.submit(run_job, ChartJob(spec_text_of(spec), None, (), label="charts/p/r-c"))
         hanging = renderer.submit(sleep_forever, None, label="charts/p/slow")
         others = [renderer.submit(double, number) for number in range(6)]
         with pytest.raises(JobFailed) as died:

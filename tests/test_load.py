@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from datasite import load, maps
+from datasite import load
 from datasite.cache import Cache
 from datasite.chart_worker import ImageRenderer
+from datasite.localgov import maps
 from tests.conftest import MINIMAL_CONFIG
 
 

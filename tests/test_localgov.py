@@ -19,7 +19,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, expect
 
-from datasite import charts, cli, load, localgov, localgov_model, localgov_pages, maps, model, pipeline, validate
+from datasite import charts, cli, load, localgov, model, pipeline, validate
+from datasite.localgov import maps
+from datasite.localgov import model as localgov_model
+from datasite.localgov import pages as localgov_pages
 from tests.conftest import FIXTURES, REAL_CONFIG, ROOT, WORDS, site_config, wait_for_images
 from tests.test_browser import csp_violations, open_page
 

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, expect
 
-from datasite import cli, pagination
+from datasite import cli
+from datasite.pages import pagination
 from tests.conftest import SAMPLE, WORDS, config_beside
 
 PAGE_LIMIT = 100 * 1024

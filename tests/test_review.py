@@ -1,4 +1,4 @@
-"""The automatic review of the policy logic model against its 11-item checklist (datasite/review.py).
+"""The automatic review of the policy logic model against its 11-item checklist (datasite/policy/review.py).
 
 Each fixture under fixtures/review is a small hand-written set of tables that breaks one rule, with the
 status every item must get; the last tests run the review on the real policy package.
@@ -15,7 +15,7 @@ import pytest
 from frictionless import Package
 from frictionless.resources import TableResource
 
-from datasite.review import DEFAULT_TEXTS, STATUSES, Evidence, ItemResult, ReviewOptions, review, to_json
+from datasite.policy.review import DEFAULT_TEXTS, STATUSES, Evidence, ItemResult, ReviewOptions, review, to_json
 from tests.conftest import FIXTURES, ROOT
 
 CASES = sorted((FIXTURES / "review").glob("*.json"))

@@ -16,15 +16,7 @@ from typing import Any
 import pytest
 
 from datasite import cli
-from datasite.scaffold import (
-    ScaffoldError,
-    decode,
-    field_names,
-    parse,
-    primary_key,
-    split_unit,
-    unfilled,
-)
+from datasite.scaffold import ScaffoldError, decode, field_names, parse, primary_key, split_unit, unfilled
 from tests.conftest import ROOT, config_beside, run_cli, tree_digest
 
 ROWS = """2022,令和4年度,電話,100,66.7,011002

@@ -34,7 +34,7 @@ import pytest
 from datasite import config
 from tests.conftest import ROOT
 
-CODE = sorted((ROOT / "datasite").glob("*.py"))
+CODE = sorted((ROOT / "datasite").rglob("*.py"))
 # The sites the repository publishes or shows: the real one and the examples.
 SITES = [ROOT / "site.toml", *sorted((ROOT / "examples").glob("*/site.toml"))]
 # Keys of the configuration that are the generator's own vocabulary or numbers, not a site's words.

@@ -53,7 +53,7 @@ def test_each_address_is_one_the_golden_site_publishes() -> None:
 def test_no_address_is_built_by_hand_outside_the_url_module() -> None:
     found = [
         f"{path.relative_to(ROOT)}:{token.line}: {token.text}"
-        for path in sorted((ROOT / "datasite").glob("*.py"))
+        for path in sorted((ROOT / "datasite").rglob("*.py"))
         if path.name != "urls.py"
         for token in tokens(path)
         if token.kind == "code" and BY_HAND.match(token.text)

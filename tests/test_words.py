@@ -9,10 +9,18 @@ from tests.conftest import ROOT
 from tests.test_site_specific import _value, tokens
 
 # The modules that make pages: their titles, descriptions, breadcrumbs and labels come from the catalogue.
-PAGE_MODULES = ("render", "listings", "chart_pages", "pagination", "logic_pages", "prose_pages", "localgov_pages")
+PAGE_MODULES = (
+    "render",
+    "pages/listings",
+    "pages/charts",
+    "pages/pagination",
+    "pages/prose",
+    "policy/pages",
+    "localgov/pages",
+)
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60]")
 # Values of the data that the code compares with, not words it shows: (module, text).
-DATA_VALUES = {("localgov_pages", '"都道府県"')}  # the source-figures table's applies_to for prefectures
+DATA_VALUES = {("localgov/pages", '"都道府県"')}  # the source-figures table's applies_to for prefectures
 
 
 def test_the_page_modules_hold_no_japanese_words() -> None:

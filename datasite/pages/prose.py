@@ -12,13 +12,13 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from . import urls
-from .charts import RenderedChart
-from .content import MARKER_PATTERN, Content, Directive, JapaneseMarkdown, Page
-from .formatting import format_cell, glossary_href
-from .model import Site
-from .strings import Strings
-from .typeset import typeset_html
+from .. import urls
+from ..charts import RenderedChart
+from ..content import MARKER_PATTERN, Content, Directive, JapaneseMarkdown, Page
+from ..formatting import format_cell, glossary_href
+from ..model import Site
+from ..strings import Strings
+from ..typeset import typeset_html
 
 Outputs = dict[str, bytes]
 HOME_CONTENT = "home"  # content/home.md: the home page's headline figures and trend charts

@@ -11,9 +11,9 @@ import zipfile
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from . import urls
-from .model import Package, Site
-from .rules import is_date
+from .. import urls
+from ..model import Package, Site
+from ..rules import is_date
 
 ZipDate = tuple[int, int, int, int, int, int]
 FIRST_ZIP_DATE: ZipDate = (1980, 1, 1, 0, 0, 0)  # the earliest a zip entry can carry

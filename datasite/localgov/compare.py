@@ -13,18 +13,7 @@ from typing import Any, NamedTuple
 
 from markupsafe import Markup, escape
 
-from .localgov_model import (
-    NO_DATA,
-    Government,
-    Group,
-    Level,
-    Linked,
-    LocalGov,
-    Measure,
-    SourceFigure,
-    View,
-    format_number,
-)
+from .model import NO_DATA, Government, Group, Level, Linked, LocalGov, Measure, SourceFigure, View, format_number
 
 EXTRA_FIELDS = ("source", "note", "url")  # shown beside a government's value when the table has them
 MAX_NAMED_WITHOUT = 5  # members without a value named on the page, when a comparison counts fewer than its group

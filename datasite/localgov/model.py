@@ -2,7 +2,7 @@
 compared among peers, the tables linked to a government (shown as maps), and the figures of the source document
 that apply to a government.
 
-``localgov.gather`` builds it from the data packages; ``localgov_compare`` and ``localgov_pages`` read it.
+``gather`` builds it from the data packages; ``compare`` and ``pages`` read it.
 """
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from . import maps, urls
-from .model import Package, Resource
+from .. import urls
+from ..model import Package, Resource
+from . import maps
 
 PREFECTURE_TYPE = "都道府県"
 NO_DATA = "データなし"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from . import standing
-from .review import OUTCOME, OUTPUT, REFERENCE, Evidence, Row, Status
+from .. import standing
 from .review_model import ReviewModel, as_int, cell_text, jp_list, number_text
+from .review_types import OUTCOME, OUTPUT, REFERENCE, Evidence, Row, Status
 
 Outcome = tuple[Status, bool, str, list[Evidence]]
 

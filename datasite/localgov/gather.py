@@ -17,8 +17,8 @@ site.toml):
   prefectures) are declared in the peer groups' ``source-figures`` table by the dataset row they come from, and
   read from that row: never retyped. Only the packages declared as ``benchmarks`` may be named there.
 
-This module derives all of it from the packages (``gather``); the pieces are defined in ``localgov_model``,
-compared among peers in ``localgov_compare`` and written as pages by ``localgov_pages``.
+This module derives all of it from the packages (``gather``); the pieces are defined in ``model``,
+compared among peers in ``compare`` and written as pages by ``pages``.
 """
 
 from __future__ import annotations
@@ -26,10 +26,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from . import maps, urls
-from .charts import PALETTE
-from .config import Roles, Table
-from .localgov_model import (
+from .. import urls
+from ..charts import PALETTE
+from ..config import Roles, Table
+from ..model import Package, Resource, Site, fiscal_year_label
+from ..typeset import date_label
+from . import maps
+from .model import (
     NO_DATA,
     Band,
     FigureProblem,
@@ -43,8 +46,6 @@ from .localgov_model import (
     SourceFigure,
     View,
 )
-from .model import Package, Resource, Site, fiscal_year_label
-from .typeset import date_label
 
 SOURCE_FIGURES = "source-figures"  # in the peer groups: which figures of the source apply to which governments
 
@@ -123,7 +124,7 @@ def gather(site: Site) -> LocalGov | None:
 
 def has_maps(data: LocalGov) -> bool:
     """Whether the site gets maps: a linked table, or an axis of the peer groups that colours municipalities
-    (localgov_pages draws a map of each)."""
+    (pages.plan_maps plans a map of each)."""
     return bool(data.linked) or any(
         group.grouping.basis[2] != "pref_code" and any(not data.governments[c].is_prefecture for c in group.members)
         for group in data.groups

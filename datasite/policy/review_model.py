@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import standing
-from .review import DEFAULT_TEXTS, REFERENCE, Evidence, RestsOn, ReviewOptions, Row, Tables
+from .. import standing
+from .review_types import DEFAULT_TEXTS, REFERENCE, Evidence, RestsOn, ReviewOptions, Row, Tables
 
 
 def cell_text(value: Any) -> str:

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import review, standing, urls
-from .config import Goal
-from .model import Package, Resource, Site
+from .. import standing, urls
+from ..config import Goal
+from ..model import Package, Resource, Site
+from . import review
 from .review import ItemResult
 
 LOGIC_RESOURCES = {"goals", "issues", "targets", "indicators", "measures", "measure-links"}

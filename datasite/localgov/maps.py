@@ -34,11 +34,11 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any, Literal
 
-from . import urls
-from .cache import Cache, code_fingerprint, digest
-from .chart_worker import ImageRenderer, Pending
-from .charts import wrap_credit
-from .typeset import wrap
+from .. import urls
+from ..cache import Cache, code_fingerprint, digest
+from ..chart_worker import ImageRenderer, Pending
+from ..charts import wrap_credit
+from ..typeset import wrap
 
 Level = Literal["prefecture", "municipality"]
 Topologies = Mapping[str, str]  # TopoJSON text by its path under reference/topojson (load.LoadedInput.topologies)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import urls
-from .charts import RenderedChart
-from .model import Resource, Site
-from .strings import Strings
+from .. import urls
+from ..charts import RenderedChart
+from ..model import Resource, Site
+from ..strings import Strings
 
 Outputs = dict[str, bytes]
 Page = Callable[..., bytes]

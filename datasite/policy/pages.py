@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import discovery, review, urls
-from .charts import RenderedChart
+from .. import urls
+from ..charts import RenderedChart
+from ..model import Site
+from ..pages import discovery
+from ..strings import Strings
+from . import review
 from .logic import STANDING_CLASSES, LogicModel
-from .model import Site
-from .strings import Strings
 
 Outputs = dict[str, bytes]
 

@@ -20,9 +20,13 @@ from typing import Any, Generic, TypeVar
 
 from markupsafe import Markup
 
-from . import charts, maps, pagination, urls
-from .charts import PALETTE, RenderedChart
-from .localgov_compare import (
+from .. import charts, urls
+from ..charts import PALETTE, RenderedChart
+from ..model import Package, Resource, Site
+from ..pages import pagination
+from ..strings import Strings
+from . import maps
+from .compare import (
     Comparisons,
     Peer,
     PeerRule,
@@ -32,19 +36,7 @@ from .localgov_compare import (
     nearest_peers,
     published_figures,
 )
-from .localgov_model import (
-    NO_DATA,
-    Government,
-    Grouping,
-    Level,
-    Linked,
-    LocalGov,
-    SourceFigure,
-    View,
-    format_number,
-)
-from .model import Package, Resource, Site
-from .strings import Strings
+from .model import NO_DATA, Government, Grouping, Level, Linked, LocalGov, SourceFigure, View, format_number
 
 Outputs = dict[str, bytes]
 Page = Callable[..., bytes]

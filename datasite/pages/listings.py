@@ -12,13 +12,14 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import pagination, urls
-from .charts import RenderedChart
-from .config import Goal
+from .. import urls
+from ..charts import RenderedChart
+from ..config import Goal
+from ..memo import RenderMemo
+from ..model import Area, Package, Site
+from ..strings import Strings
+from . import pagination
 from .discovery import json_bytes
-from .memo import RenderMemo
-from .model import Area, Package, Site
-from .strings import Strings
 
 Outputs = dict[str, bytes]
 Page = Callable[..., bytes]
