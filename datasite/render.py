@@ -8,7 +8,7 @@ site works under any sub-path and when opened from disk.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
@@ -40,6 +40,7 @@ from .model import Area, License, Package, Resource, Site, fiscal_year_label
 from .pages import charts as chart_pages
 from .pages import discovery, downloads, listings
 from .pages import prose as prose_pages
+from .pages.record import Crumb, PageRecord, Renderer
 from .policy import pages as logic_pages
 from .policy.logic import LogicModel
 from .strings import Strings
@@ -155,18 +156,24 @@ def render_site(
         for goal in (config.goals if config.several_goals else ())
     ]
     out["index.html"] = page(
-        "index.html",
-        "index.html",
-        config.name,
-        config.description,
-        [],
-        area_summaries=[s for s, a in zip(summaries, areas, strict=True) if not (config.several_goals and a.goal)],
-        goal_summaries=goal_summaries,
-        numbered_areas=sum(1 for goal in config.goals for a in goal.areas if a.always_listed),
-        home_lead=Markup(markdown.md.renderInline(home.lead)) if home and home.lead else None,
-        home_body=home_body,
-        glossary_seen=home_seen,
-        has_charts=bool(home and any(d.kind == "chart" for d in home.directives)),
+        PageRecord(
+            "index.html",
+            "index.html",
+            config.name,
+            config.description,
+            [],
+            {
+                "area_summaries": [
+                    s for s, a in zip(summaries, areas, strict=True) if not (config.several_goals and a.goal)
+                ],
+                "goal_summaries": goal_summaries,
+                "numbered_areas": sum(1 for goal in config.goals for a in goal.areas if a.always_listed),
+                "home_lead": Markup(markdown.md.renderInline(home.lead)) if home and home.lead else None,
+                "home_body": home_body,
+                "glossary_seen": home_seen,
+                "has_charts": bool(home and any(d.kind == "chart" for d in home.directives)),
+            },
+        )
     )
     if config.several_goals:
         out.update(_goal_pages(site, areas, models, page, words))
@@ -190,15 +197,19 @@ def render_site(
         for preview_rows in DATASET_PREVIEW_ROWS:
             # Tables longer than the preview are in full in the CSV: fewer preview rows keep a big page light.
             out[path] = page(
-                "dataset.html",
-                path,
-                package.title,
-                _plain(package.description)[:160] or package.title,
-                [(words("home"), urls.HOME), (words("datasets"), urls.DATASETS), (package.title, None)],
-                preview_rows=preview_rows,
-                og_chart=listings.first_chart([package], by_resource),
-                has_charts=any(r.charts for r in package.resources),
-                **context,
+                PageRecord(
+                    path,
+                    "dataset.html",
+                    package.title,
+                    _plain(package.description)[:160] or package.title,
+                    [(words("home"), urls.HOME), (words("datasets"), urls.DATASETS), (package.title, None)],
+                    {
+                        "preview_rows": preview_rows,
+                        "og_chart": listings.first_chart([package], by_resource),
+                        "has_charts": any(r.charts for r in package.resources),
+                        **context,
+                    },
+                )
             )
             if len(out[path]) <= PAGE_BUDGET:
                 break
@@ -209,7 +220,7 @@ def render_site(
     out.update(prose_pages.content_pages(content, page, prose, site, words))
     if local is not None and map_plan is not None:
         out.update(localgov_pages.render_localgov(local, map_plan, page, by_resource, words))
-    out["404.html"] = page("404.html", "404.html", words("not_found"), words("not_found_description"), [])
+    out["404.html"] = page(PageRecord("404.html", "404.html", words("not_found"), words("not_found_description"), []))
     out.update(_discovery_files(site, out, options, memo, env))
     for name, data in static.items():
         out[f"assets/{name}"] = data
@@ -305,7 +316,9 @@ def _navigation(
         for item in items:
             if item.page:
                 if item.page in pages:
-                    out.append(NavLink("page", f"{item.page}.html", item.label or pages[item.page].title))
+                    out.append(
+                        NavLink("page", urls.prose_page("page", item.page), item.label or pages[item.page].title)
+                    )
             elif item.section == "areas" and single is not None:
                 out += [NavLink("area", urls.area(a.slug), item.label or a.title) for a in areas]
             elif item.section == "areas":
@@ -318,7 +331,7 @@ def _navigation(
 
 
 def _goal_pages(
-    site: Site, areas: list[Area], models: dict[str, LogicModel], page: Callable[..., bytes], words: Strings
+    site: Site, areas: list[Area], models: dict[str, LogicModel], page: Renderer, words: Strings
 ) -> Outputs:
     """On a site of several goals: the list of goals, and a page for each (its areas, logic model and review)."""
     config = site.config
@@ -330,48 +343,54 @@ def _goal_pages(
     ]
     out: Outputs = {
         listing[1]: page(
-            "goals.html",
-            listing[1],
-            listing[0],
-            words("goals_description", site=config.name),
-            [home, (listing[0], None)],
-            goal_summaries=summaries,
+            PageRecord(
+                listing[1],
+                "goals.html",
+                listing[0],
+                words("goals_description", site=config.name),
+                [home, (listing[0], None)],
+                {"goal_summaries": summaries},
+            )
         )
     }
     for summary in summaries:
         goal: Goal = summary["goal"]  # type: ignore[assignment]
         path = f"{goal.path}index.html"
         out[path] = page(
-            "goal.html",
-            path,
-            goal.title,
-            words("goal_description", goal=goal.title),
-            [home, listing, (goal.title, None)],
-            goal=goal,
-            goal_path=goal.path,
-            summary=summary,
-            area_packages={a.slug: len(site.packages_in(a)) for a in goal.areas},
+            PageRecord(
+                path,
+                "goal.html",
+                goal.title,
+                words("goal_description", goal=goal.title),
+                [home, listing, (goal.title, None)],
+                {
+                    "goal": goal,
+                    "goal_path": goal.path,
+                    "summary": summary,
+                    "area_packages": {a.slug: len(site.packages_in(a)) for a in goal.areas},
+                },
+            )
         )
     return out
 
 
 def _page_renderer(
     env: Environment, site: Site, options: RenderOptions, memo: RenderMemo, navigation: Navigation
-) -> Callable[..., bytes]:
+) -> Renderer:
     config = site.config
     words = options.strings
     sections = navigation.sections
     documents = {goal.slug: cited(goal.source, words) for goal in config.goals}
     site_document = documents[config.goals[0].slug] if not config.several_goals else ""
 
-    def page(
-        template: str, path: str, title: str, description: str, crumbs: list[tuple[str, str | None]], **context: Any
-    ) -> bytes:
+    def page(record: PageRecord) -> bytes:
+        template, path, title, description = record.template, record.path, record.title, record.description
+        crumbs, context = list(record.crumbs), dict(record.context)
         arguments = (template, path, title, description, crumbs, navigation, context)
         return memo.get_or_render("page", arguments, lambda: draw(template, path, title, description, crumbs, context))
 
     def draw(
-        template: str, path: str, title: str, description: str, crumbs: list[tuple[str, str | None]], context: Any
+        template: str, path: str, title: str, description: str, crumbs: list[Crumb], context: dict[str, Any]
     ) -> bytes:
         context = dict(context)
         root = "../" * path.count("/")

@@ -68,3 +68,17 @@ def test_the_check_sees_an_address_built_by_hand(tmp_path: Path) -> None:
         'f"datasets/{name}/index.html"',
         '"maps/index.html"',
     ]
+
+
+def test_scripts_take_addresses_from_the_page() -> None:
+    """A script fills a code or a name into an address the page gives it (data-page, data-dataset), never
+    joins one itself."""
+    scripts = sorted((ROOT / "templates" / "static").glob("*.js"))
+    joined = re.compile(r"""\+\s*["'][^"']*\.html["']|["']/index\.html["']""")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in scripts
+        for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1)
+        if joined.search(line)
+    ]
+    assert len(scripts) >= 5 and found == [], "\n".join(found)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import posixpath
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -24,6 +24,7 @@ from .. import charts, urls
 from ..charts import PALETTE, RenderedChart
 from ..model import Package, Resource, Site
 from ..pages import pagination
+from ..pages.record import PageRecord, Renderer
 from ..strings import Strings
 from . import maps
 from .compare import (
@@ -39,7 +40,7 @@ from .compare import (
 from .model import NO_DATA, Government, Grouping, Level, Linked, LocalGov, SourceFigure, View, format_number
 
 Outputs = dict[str, bytes]
-Page = Callable[..., bytes]
+Page = Renderer
 SELF_CHECK_TEMPLATE = "localgov_selfcheck_datapackage.json"  # the drop-in package's descriptor, a template
 SELF_CHECK_FOLDER = urls.SELF_CHECK_FOLDER
 # Governments per page of a long list: a peer group's row is about 170 bytes (about 35 KB a page), a map's
@@ -235,15 +236,14 @@ class Fragments:
     def cards(self, cards: list[dict[str, Any]], own: bool) -> None:
         """Render the cards of many governments at once (one template call for all of them)."""
         html = self._page(
-            "localgov_fragment_card.html",
-            urls.government("fragment"),  # rendered with the root of the government pages
-            "",
-            "",
-            [],
-            cards=cards,
-            own=own,
-            separator=Markup(CARD_SEPARATOR),
-            fmt=format_number,
+            PageRecord(
+                urls.government("fragment"),
+                "localgov_fragment_card.html",
+                "",
+                "",
+                [],
+                {"cards": cards, "own": own, "separator": Markup(CARD_SEPARATOR), "fmt": format_number},
+            )
         ).decode("utf-8")
         for card, text in zip(cards, html.split(CARD_SEPARATOR)[:-1], strict=True):
             self._cards[(card["gov"].code, own)] = Markup(text.strip())
@@ -261,14 +261,18 @@ class Fragments:
                     sources.append(figure.resource)
             notes = {f.id: 1 + sources.index(f.resource) for f in figures}
             html = self._page(
-                "localgov_fragment_figures.html",
-                urls.government("fragment"),  # rendered with the root of the government pages
-                "",
-                "",
-                [],
-                figures=figures,
-                notes=notes,
-                sources=[(r, next(f for f in figures if f.resource is r)) for r in sources],
+                PageRecord(
+                    urls.government("fragment"),
+                    "localgov_fragment_figures.html",
+                    "",
+                    "",
+                    [],
+                    {
+                        "figures": figures,
+                        "notes": notes,
+                        "sources": [(r, next(f for f in figures if f.resource is r)) for r in sources],
+                    },
+                )
             )
             self._figures[key] = Markup(html.decode("utf-8"))
         return self._figures[key]
@@ -295,36 +299,40 @@ def _government_page(
     place = locators.places.get(government.code5)
     data_names = {m.code5: m.name for m in municipalities}
     return page(
-        "localgov_page.html",
-        government.href,
-        government.name
-        if government.is_prefecture
-        else labels("municipality_title", name=government.name, prefecture=government.pref_name),
-        description,
-        crumbs,
-        gov=government,
-        pref=pref,
-        groups=data.groups_of[government.code],
-        place=place,
-        overview=locators.overview,
-        overview_id=locators.prefecture_ids.get(pref.name, ""),
-        sheets=locators.sheets.get(pref.name, []) if government.is_prefecture else [],
-        sheet_names={
-            sheet.path: [data_names[k] for k in locators.members[sheet.path]]
-            for sheet in (locators.sheets.get(pref.name, []) if government.is_prefecture else [])
-        },
-        credit=maps.credit(),
-        peers=[fragments.card(p.government.code, False) for p in peers.get(government.code, [])],
-        own_card=fragments.card(government.code, True),
-        rule=rule,
-        peer_count=len(peers.get(government.code, [])),
-        comparisons=comparison_sections(data, comparisons, government),
-        figures=published_figures(data, government),
-        pref_figures=[] if government.is_prefecture else published_figures(data, pref),
-        source_figures=fragments.figures(figures_for(data, government)),
-        municipalities=municipalities,
-        own_groups=labels.own_groups,
-        fmt=format_number,
+        PageRecord(
+            government.href,
+            "localgov_page.html",
+            government.name
+            if government.is_prefecture
+            else labels("municipality_title", name=government.name, prefecture=government.pref_name),
+            description,
+            crumbs,
+            {
+                "gov": government,
+                "pref": pref,
+                "groups": data.groups_of[government.code],
+                "place": place,
+                "overview": locators.overview,
+                "overview_id": locators.prefecture_ids.get(pref.name, ""),
+                "sheets": locators.sheets.get(pref.name, []) if government.is_prefecture else [],
+                "sheet_names": {
+                    sheet.path: [data_names[k] for k in locators.members[sheet.path]]
+                    for sheet in (locators.sheets.get(pref.name, []) if government.is_prefecture else [])
+                },
+                "credit": maps.credit(),
+                "peers": [fragments.card(p.government.code, False) for p in peers.get(government.code, [])],
+                "own_card": fragments.card(government.code, True),
+                "rule": rule,
+                "peer_count": len(peers.get(government.code, [])),
+                "comparisons": comparison_sections(data, comparisons, government),
+                "figures": published_figures(data, government),
+                "pref_figures": [] if government.is_prefecture else published_figures(data, pref),
+                "source_figures": fragments.figures(figures_for(data, government)),
+                "municipalities": municipalities,
+                "own_groups": labels.own_groups,
+                "fmt": format_number,
+            },
+        )
     )
 
 
@@ -362,22 +370,26 @@ def _index(data: LocalGov, page: Page, has_reference_maps: bool, labels: Labels)
     return {
         urls.GOVERNMENTS_JSON: (text + "\n").encode("utf-8"),
         urls.LOCAL_GOVERNMENTS: page(
-            "localgov_index.html",
-            urls.LOCAL_GOVERNMENTS,
-            labels.index[0],
-            labels(
-                "local_governments_description",
-                prefectures=f"{len(data.prefectures):,}",
-                municipalities=f"{len(data.governments) - len(data.prefectures):,}",
-            ),
-            labels.crumbs((labels.index[0], None)),
-            prefectures=data.prefectures,
-            counts=counts,
-            total=len(data.governments),
-            linked=data.linked,
-            has_maps=bool(data.linked) or has_reference_maps,
-            has_groups=bool(data.groups),
-            own_groups=labels.own_groups,
+            PageRecord(
+                urls.LOCAL_GOVERNMENTS,
+                "localgov_index.html",
+                labels.index[0],
+                labels(
+                    "local_governments_description",
+                    prefectures=f"{len(data.prefectures):,}",
+                    municipalities=f"{len(data.governments) - len(data.prefectures):,}",
+                ),
+                labels.crumbs((labels.index[0], None)),
+                {
+                    "prefectures": data.prefectures,
+                    "counts": counts,
+                    "total": len(data.governments),
+                    "linked": data.linked,
+                    "has_maps": bool(data.linked) or has_reference_maps,
+                    "has_groups": bool(data.groups),
+                    "own_groups": labels.own_groups,
+                },
+            )
         ),
     }
 
@@ -388,15 +400,21 @@ def _group_pages(data: LocalGov, page: Page, references: list[ReferenceMap], lab
     out: Outputs = {}
     maps_of = {r.grouping.id: r for r in references}
     out[urls.GROUPS] = page(
-        "localgov_groups.html",
-        urls.GROUPS,
-        labels.own_groups,
-        labels("own_groups_description"),
-        labels.crumbs(labels.index, (labels.own_groups, None)),
-        groupings=[(g, [x for x in data.groups if x.grouping is g], maps_of.get(g.id)) for g in data.groupings],
-        own_groups=labels.own_groups,
-        figures=[f for f in data.figures if f.group],
-        groups_by_slug={g.slug: g for g in data.groups},
+        PageRecord(
+            urls.GROUPS,
+            "localgov_groups.html",
+            labels.own_groups,
+            labels("own_groups_description"),
+            labels.crumbs(labels.index, (labels.own_groups, None)),
+            {
+                "groupings": [
+                    (g, [x for x in data.groups if x.grouping is g], maps_of.get(g.id)) for g in data.groupings
+                ],
+                "own_groups": labels.own_groups,
+                "figures": [f for f in data.figures if f.group],
+                "groups_by_slug": {g.slug: g for g in data.groups},
+            },
+        )
     )
     for group in data.groups:
         if group.is_prefecture_page:
@@ -427,29 +445,33 @@ def _group_pages(data: LocalGov, page: Page, references: list[ReferenceMap], lab
                 [(group.title, None)] if listing.number == 1 else [(group.title, group.href), (listing.crumb, None)]
             )
             out[listing.path] = page(
-                "localgov_group.html",
-                listing.path,
-                labels("group_title", group=group.title, own_groups=labels.own_groups, pages=listing.label),
-                labels(
-                    "group_description",
-                    group=group.title,
-                    count=len(members),
-                    own_groups=labels.own_groups,
-                    pages=listing.label,
-                ),
-                labels.crumbs(labels.index, labels.groups_index, *crumbs),
-                group=group,
-                members=members,
-                listing=listing,
-                columns=columns,
-                summaries=summaries,
-                own_figures=own_figures,
-                national_figures=national,
-                without={title: govs for title, govs in without.items() if govs},
-                reference_map=maps_of.get(group.grouping.id),
-                show_fiscal=any(m.fiscal is not None for m in members),
-                own_groups=labels.own_groups,
-                fmt=format_number,
+                PageRecord(
+                    listing.path,
+                    "localgov_group.html",
+                    labels("group_title", group=group.title, own_groups=labels.own_groups, pages=listing.label),
+                    labels(
+                        "group_description",
+                        group=group.title,
+                        count=len(members),
+                        own_groups=labels.own_groups,
+                        pages=listing.label,
+                    ),
+                    labels.crumbs(labels.index, labels.groups_index, *crumbs),
+                    {
+                        "group": group,
+                        "members": members,
+                        "listing": listing,
+                        "columns": columns,
+                        "summaries": summaries,
+                        "own_figures": own_figures,
+                        "national_figures": national,
+                        "without": {title: govs for title, govs in without.items() if govs},
+                        "reference_map": maps_of.get(group.grouping.id),
+                        "show_fiscal": any(m.fiscal is not None for m in members),
+                        "own_groups": labels.own_groups,
+                        "fmt": format_number,
+                    },
+                )
             )
     return out
 
@@ -571,21 +593,27 @@ def _maps(data: LocalGov, page: Page, plan: MapPlan, labels: Labels) -> Outputs:
         return out
     for reference in references:
         out[reference.href] = page(
-            "maps_reference.html",
-            reference.href,
-            reference.title,
-            labels(
-                "reference_map_description", basis=_basis_title(data, reference.grouping), own_groups=labels.own_groups
-            ),
-            labels.crumbs(labels.maps_index, (reference.title, None)),
-            reference=reference,
-            grouping=reference.grouping,
-            basis=_basis_title(data, reference.grouping),
-            by_prefecture=_reference_table(data, reference, labels.no_value),
-            outside=outside,
-            unlisted=unlisted,
-            own_groups=labels.own_groups,
-            credit=maps.credit(),
+            PageRecord(
+                reference.href,
+                "maps_reference.html",
+                reference.title,
+                labels(
+                    "reference_map_description",
+                    basis=_basis_title(data, reference.grouping),
+                    own_groups=labels.own_groups,
+                ),
+                labels.crumbs(labels.maps_index, (reference.title, None)),
+                {
+                    "reference": reference,
+                    "grouping": reference.grouping,
+                    "basis": _basis_title(data, reference.grouping),
+                    "by_prefecture": _reference_table(data, reference, labels.no_value),
+                    "outside": outside,
+                    "unlisted": unlisted,
+                    "own_groups": labels.own_groups,
+                    "credit": maps.credit(),
+                },
+            )
         )
     for link in data.linked:
         by_prefecture = _map_table(data, link, labels)
@@ -598,32 +626,43 @@ def _maps(data: LocalGov, page: Page, plan: MapPlan, labels: Labels) -> Outputs:
                 else [(link.resource.title, link.href), (listing.crumb, None)]
             )
             out[listing.path] = page(
-                "maps_page.html",
-                listing.path,
-                labels("map_title", table=link.resource.title, pages=listing.label),
-                labels(
-                    "map_description", table=link.resource.title, level=labels.level(link.level), pages=listing.label
-                ),
-                labels.crumbs(labels.maps_index, *crumbs),
-                link=link,
-                view_maps=plan.views[link.slug],
-                level_word=labels.level(link.level),
-                by_prefecture=by_prefecture,
-                listing=listing,
-                outside=outside if link.level == "municipality" else [],
-                unlisted=unlisted if link.level == "municipality" else 0,
-                credit=maps.credit(),
+                PageRecord(
+                    listing.path,
+                    "maps_page.html",
+                    labels("map_title", table=link.resource.title, pages=listing.label),
+                    labels(
+                        "map_description",
+                        table=link.resource.title,
+                        level=labels.level(link.level),
+                        pages=listing.label,
+                    ),
+                    labels.crumbs(labels.maps_index, *crumbs),
+                    {
+                        "link": link,
+                        "view_maps": plan.views[link.slug],
+                        "level_word": labels.level(link.level),
+                        "by_prefecture": by_prefecture,
+                        "listing": listing,
+                        "outside": outside if link.level == "municipality" else [],
+                        "unlisted": unlisted if link.level == "municipality" else 0,
+                        "credit": maps.credit(),
+                    },
+                )
             )
     out[urls.MAPS] = page(
-        "maps_index.html",
-        urls.MAPS,
-        labels("maps_title"),
-        labels("maps_description"),
-        labels.crumbs((labels.maps_index[0], None)),
-        linked=data.linked,
-        references=references,
-        level_words={link.slug: labels.level(link.level) for link in data.linked},
-        credit=maps.credit(),
+        PageRecord(
+            urls.MAPS,
+            "maps_index.html",
+            labels("maps_title"),
+            labels("maps_description"),
+            labels.crumbs((labels.maps_index[0], None)),
+            {
+                "linked": data.linked,
+                "references": references,
+                "level_words": {link.slug: labels.level(link.level) for link in data.linked},
+                "credit": maps.credit(),
+            },
+        )
     )
     return out
 
@@ -754,7 +793,9 @@ def _self_check(data: LocalGov, page: Page, peers: dict[str, list[Peer]], labels
     The template is ``templates/localgov_selfcheck_datapackage.json``: the package a prefecture drops into
     ``datapackages/`` with the collected CSVs. Its ``programme`` and ``status`` enums are the items and the
     answers of the form, so the form, the CSV and the package cannot disagree."""
-    descriptor_bytes = page(SELF_CHECK_TEMPLATE, f"{SELF_CHECK_FOLDER}/template/datapackage.json", "", "", [])
+    descriptor_bytes = page(
+        PageRecord(f"{SELF_CHECK_FOLDER}/template/datapackage.json", SELF_CHECK_TEMPLATE, "", "", [])
+    )
     descriptor = json.loads(descriptor_bytes)
     resource = descriptor["resources"][0]
     fields = resource["schema"]["fields"]
@@ -784,20 +825,24 @@ def _self_check(data: LocalGov, page: Page, peers: dict[str, list[Peer]], labels
             json.dumps(script_data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
         ).encode("utf-8"),
         urls.SELF_CHECK: page(
-            "localgov_selfcheck.html",
-            urls.SELF_CHECK,
-            labels("self_check_title"),
-            labels("self_check_description"),
-            labels.crumbs(labels.index, (labels("self_check"), None)),
-            items=item_figures,
-            statuses=statuses,
-            fields=fields,
-            header=header,
-            resource=resource,
-            descriptor=descriptor,
-            prefectures=data.prefectures,
-            municipalities_of=data.municipalities_of,
-            group_titles={g.slug: g.title for g in data.groups if g.slug in slugs},
-            template_folder="self-check/template/",
+            PageRecord(
+                urls.SELF_CHECK,
+                "localgov_selfcheck.html",
+                labels("self_check_title"),
+                labels("self_check_description"),
+                labels.crumbs(labels.index, (labels("self_check"), None)),
+                {
+                    "items": item_figures,
+                    "statuses": statuses,
+                    "fields": fields,
+                    "header": header,
+                    "resource": resource,
+                    "descriptor": descriptor,
+                    "prefectures": data.prefectures,
+                    "municipalities_of": data.municipalities_of,
+                    "group_titles": {g.slug: g.title for g in data.groups if g.slug in slugs},
+                    "template_folder": "self-check/template/",
+                },
+            )
         ),
     }

@@ -9,15 +9,14 @@ and a link back; no script, so it shows the same without JavaScript.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from .. import urls
 from ..charts import RenderedChart
 from ..model import Resource, Site
 from ..strings import Strings
+from .record import PageRecord, Renderer
 
 Outputs = dict[str, bytes]
-Page = Callable[..., bytes]
+Page = Renderer
 
 TABLE_ROWS = (100, 50, 20)  # rows of the chart's table on its page, fewer while the page is over its budget
 
@@ -41,20 +40,24 @@ def chart_pages(site: Site, charts: list[RenderedChart], page: Page, budget: int
         ]
         for rows in TABLE_ROWS:
             out[rendered.page] = page(
-                "chart.html",
-                rendered.page,
-                title,
-                description,
-                crumbs,
-                table_rows=rows,
-                unit=_unit(resource, rendered),
-                og_chart=rendered,
-                has_charts=True,
-                **context,
+                PageRecord(
+                    rendered.page,
+                    "chart.html",
+                    title,
+                    description,
+                    crumbs,
+                    {
+                        "table_rows": rows,
+                        "unit": _unit(resource, rendered),
+                        "og_chart": rendered,
+                        "has_charts": True,
+                        **context,
+                    },
+                )
             )
             if len(out[rendered.page]) <= budget:
                 break
-        out[rendered.embed] = page("chart_embed.html", rendered.embed, title, description, [], **context)
+        out[rendered.embed] = page(PageRecord(rendered.embed, "chart_embed.html", title, description, [], context))
     return out
 
 

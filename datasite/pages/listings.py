@@ -7,7 +7,7 @@ page at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from markupsafe import Markup
@@ -20,9 +20,10 @@ from ..model import Area, Package, Site
 from ..strings import Strings
 from . import pagination
 from .discovery import json_bytes
+from .record import PageRecord, Renderer
 
 Outputs = dict[str, bytes]
-Page = Callable[..., bytes]
+Page = Renderer
 ChartsByResource = dict[tuple[str, str], list[RenderedChart]]
 
 AREA_PAGE_BUDGET = 80 * 1024  # bytes of dataset sections per area page; the frame (its table of contents) adds 5-15 KB
@@ -69,19 +70,23 @@ def area_pages(
         else:
             crumbs += [(area.title, urls.area(area.slug)), (pages.crumb, None)]
         out[path] = page(
-            "area.html",
-            path,
-            area.title + pages.label,
-            words("area_description", area=area.title, pages=pages.label),
-            crumbs,
-            area=area,
-            sections=chunk,
-            pagination=pages,
-            og_chart=first_chart(on_page, by_resource),
-            measures=measures if pages.number == 1 else (),
-            has_charts=any(r.charts for p in on_page for r in p.resources),
-            goal_path=goal.path if goal is not None else "",
-            goal=goal,
+            PageRecord(
+                path,
+                "area.html",
+                area.title + pages.label,
+                words("area_description", area=area.title, pages=pages.label),
+                crumbs,
+                {
+                    "area": area,
+                    "sections": chunk,
+                    "pagination": pages,
+                    "og_chart": first_chart(on_page, by_resource),
+                    "measures": measures if pages.number == 1 else (),
+                    "has_charts": any(r.charts for p in on_page for r in p.resources),
+                    "goal_path": goal.path if goal is not None else "",
+                    "goal": goal,
+                },
+            )
         )
     return out
 
@@ -112,16 +117,20 @@ def catalogue_pages(
         else:
             crumbs += [(words("datasets"), urls.DATASETS), (pages.crumb, None)]
         out[path] = page(
-            "datasets.html",
-            path,
-            words("datasets") + pages.label,
-            words("datasets_description", pages=pages.label),
-            crumbs,
-            sections=[(area, html) for area, html in sections if html],
-            areas=with_packages,
-            topics=topics,
-            pagination=pages,
-            total=len(listed),
+            PageRecord(
+                path,
+                "datasets.html",
+                words("datasets") + pages.label,
+                words("datasets_description", pages=pages.label),
+                crumbs,
+                {
+                    "sections": [(area, html) for area, html in sections if html],
+                    "areas": with_packages,
+                    "topics": topics,
+                    "pagination": pages,
+                    "total": len(listed),
+                },
+            )
         )
     out[urls.CATALOGUE_JSON] = json_bytes(
         [

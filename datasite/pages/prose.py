@@ -19,6 +19,7 @@ from ..formatting import format_cell, glossary_href
 from ..model import Site
 from ..strings import Strings
 from ..typeset import typeset_html
+from .record import PageRecord, Renderer
 
 Outputs = dict[str, bytes]
 HOME_CONTENT = "home"  # content/home.md: the home page's headline figures and trend charts
@@ -26,7 +27,7 @@ HOME_CONTENT = "home"  # content/home.md: the home page's headline figures and t
 
 def content_pages(
     content: Content,
-    page: Callable[..., bytes],
+    page: Renderer,
     prose: Callable[[Page, str, set[str]], Markup],
     site: Site,
     words: Strings,
@@ -39,18 +40,29 @@ def content_pages(
     if programmes:
         subject = config.name if config.several_goals else config.goals[0].title
         out[urls.PROGRAMMES] = page(
-            "programmes.html",
-            urls.PROGRAMMES,
-            listing[0],
-            words("programmes_description", subject=subject),
-            [home, (listing[0], None)],
-            groups=[
-                (a, [p for p in programmes if p.area == a.number and config.goal_of_number(p.area, p.goal) == a.goal])
-                for a in config.areas
-            ],
-            several_goals=config.several_goals,
-            has_glossary=bool(content.glossary),
-            goals={g.slug: g for g in config.goals},
+            PageRecord(
+                urls.PROGRAMMES,
+                "programmes.html",
+                listing[0],
+                words("programmes_description", subject=subject),
+                [home, (listing[0], None)],
+                {
+                    "groups": [
+                        (
+                            a,
+                            [
+                                p
+                                for p in programmes
+                                if p.area == a.number and config.goal_of_number(p.area, p.goal) == a.goal
+                            ],
+                        )
+                        for a in config.areas
+                    ],
+                    "several_goals": config.several_goals,
+                    "has_glossary": bool(content.glossary),
+                    "goals": {g.slug: g for g in config.goals},
+                },
+            )
         )
     for item in content.pages:
         if item.kind == "page" and item.slug == HOME_CONTENT:
@@ -61,25 +73,30 @@ def content_pages(
         body = prose(item, root, seen)
         crumbs = [home, listing, (item.title, None)] if item.kind == "programme" else [home, (item.title, None)]
         out[path] = page(
-            "prose.html",
-            path,
-            item.title,
-            item.summary or item.title,
-            crumbs,
-            item=item,
-            body=body,
-            glossary_seen=seen,
-            has_charts=any(d.kind == "chart" for d in item.directives),
+            PageRecord(
+                path,
+                "prose.html",
+                item.title,
+                item.summary or item.title,
+                crumbs,
+                {
+                    "item": item,
+                    "body": body,
+                    "glossary_seen": seen,
+                    "has_charts": any(d.kind == "chart" for d in item.directives),
+                },
+            )
         )
     if content.glossary:
         out["glossary/index.html"] = page(
-            "glossary.html",
-            "glossary/index.html",
-            words("glossary"),
-            words("glossary_description"),
-            [home, (words("glossary"), None)],
-            terms=content.glossary,
-            programmes={p.slug: p for p in programmes},
+            PageRecord(
+                "glossary/index.html",
+                "glossary.html",
+                words("glossary"),
+                words("glossary_description"),
+                [home, (words("glossary"), None)],
+                {"terms": content.glossary, "programmes": {p.slug: p for p in programmes}},
+            )
         )
     return out
 

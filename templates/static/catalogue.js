@@ -45,7 +45,7 @@
     function entry(item) {
       var li = element("li");
       var link = element("a", item.title);
-      link.href = item.name + "/index.html";
+      link.href = form.getAttribute("data-dataset").replace("{name}", item.name); // as the page gives it (urls.py)
       li.appendChild(link);
       li.appendChild(document.createTextNode(" "));
       var topics = element("span", item.topics.join("・"));

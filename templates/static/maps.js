@@ -57,7 +57,7 @@
       var mine = node.querySelector("#" + own);
       if (mine) { mine.setAttribute("class", "on"); }
     }
-    var pages = image.getAttribute("data-pages") || "";
+    var page = image.getAttribute("data-page") || ""; // a government's page, with {code} (urls.py)
     var touched = null; // on a touch screen, the first tap names the government and the second opens it
     var lastPointer = "mouse";
     node.addEventListener("pointerdown", function (event) { lastPointer = event.pointerType || "mouse"; });
@@ -75,7 +75,7 @@
         return;
       }
       var code = codeOf(region);
-      if (code && pages) { window.location.href = pages + code + ".html"; }
+      if (code && page) { window.location.href = page.replace("{code}", code); }
     });
     image.parentNode.replaceChild(node, image);
     Array.prototype.forEach.call(document.querySelectorAll(".lg-map-hint"), function (hint) { hint.hidden = false; });

@@ -63,7 +63,7 @@
       var row = item.entry.row;
       var li = document.createElement("li");
       var a = document.createElement("a");
-      a.href = (input.getAttribute("data-base") || "") + row[0] + ".html";
+      a.href = input.getAttribute("data-page").replace("{code}", row[0]); // the address as the page gives it (urls.py)
       a.textContent = row[1];
       li.appendChild(a);
       li.appendChild(document.createTextNode("（" + row[2] + "・" + (row[4] === "都道府県" ? row[4] : row[3] + "・" + row[4]) + "）"));

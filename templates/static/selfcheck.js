@@ -67,7 +67,7 @@
       name.textContent = g[0];
     } else {
       var link = document.createElement("a");
-      link.href = code + ".html";
+      link.href = say("page").replace("{code}", code); // the address as the page gives it (urls.py)
       link.textContent = g[0];
       name.appendChild(link);
       var pref = document.createElement("span");
