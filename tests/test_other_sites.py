@@ -17,6 +17,9 @@ from datasite import cli
 from tests.conftest import FIXTURES, ROOT, served
 from tests.test_quality import axe_violations, html_pages, link_problems, nu_command, nu_errors, unreachable_pages
 
+# Each test here builds whole sites: make test runs them, make unit (the edit-test loop) leaves them.
+pytestmark = pytest.mark.slow
+
 EXAMPLE = ROOT / "examples" / "library-access"
 TWO_GOALS = FIXTURES / "two-goals"
 

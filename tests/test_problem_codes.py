@@ -22,6 +22,7 @@ FRICTIONLESS_TYPES = {
 CODED = re.compile(r"^(?P<line>.*) \[(?P<code>[a-z]+(?:-[a-z]+)*)\]$")
 
 
+@pytest.mark.slow  # a second build of every invalid case: make test runs it, make unit leaves it
 @pytest.mark.parametrize("case", INVALID, ids=[p.name for p in INVALID])
 def test_each_problem_line_ends_with_a_known_code(
     case: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
