@@ -384,6 +384,8 @@ def _index(data: LocalGov, page: Page, has_reference_maps: bool, labels: Labels)
                     "prefectures": data.prefectures,
                     "counts": counts,
                     "total": len(data.governments),
+                    "prefecture_count": len(data.prefectures),
+                    "municipality_count": len(data.governments) - len(data.prefectures),
                     "linked": data.linked,
                     "has_maps": bool(data.linked) or has_reference_maps,
                     "has_groups": bool(data.groups),
