@@ -270,7 +270,7 @@ def test_a_small_town_sees_its_band_figures_beside_the_national_ones(real_site: 
     assert "人口1万人未満の自治体のうち中核機関を整備済みの割合" in figures
     # each figure's date and standing, and the source it comes from as a numbered note
     core = figures.split("55.0%", 1)[1].split("</li>", 1)[0]
-    note = re.search(r'令和6年4月1日時点・資料に記載<a href="#figure-source-(\d+)">［出典\d+］</a>', core)
+    note = re.search(r'2024（令和6）年4月1日時点・資料に記載<a href="#figure-source-(\d+)">［出典\d+］</a>', core)
     assert note, core
     source = section.split(f'<li id="figure-source-{note.group(1)}">', 1)[1].split("</li>", 1)[0]
     assert "課題３「成年後見制度の利用促進、権利擁護支援の推進」" in source
@@ -343,7 +343,7 @@ def test_prefecture_pages_show_the_prefecture_level_facts(real_site: Path) -> No
 def test_caravan_prefecture_pages(real_site: Path) -> None:
     for pref in PREFECTURES:
         page = text_of(real_site, f"local-governments/{pref['code']}.html")
-        expected = "派遣先（令和5年度）" if pref["pref_code"] in VISITED else "派遣なし（令和5年度）"
+        expected = "派遣先（2023（令和5）年度）" if pref["pref_code"] in VISITED else "派遣なし（2023（令和5）年度）"
         assert f"<strong>{expected}</strong>" in page, pref["name"]
 
 
