@@ -1,8 +1,10 @@
 """The words Python puts on pages (titles, descriptions, breadcrumbs), from one catalogue keyed by language.
 
 The catalogue is ``templates/strings.toml``: a table per language (``[ja]``) of named texts, some with
-``{placeholders}``. Like every template, a ``--templates`` folder may replace it. Templates hold the rest of the
-site's words. A text the code asks for that the catalogue lacks is a problem of the build, not a page with a gap.
+``{placeholders}``, and a sub-table per feature (``[ja.checklist]``, ``[ja.localgov]``, ``[ja.charts]``) whose
+texts the code asks for as ``"checklist.name"``. Like every template, a ``--templates`` folder may replace it.
+Templates hold the rest of the site's words. A text the code asks for that the catalogue lacks is a problem of
+the build, not a page with a gap.
 """
 
 from __future__ import annotations
@@ -83,6 +85,16 @@ KEYS: dict[str, tuple[str, ...]] = {
     "self_check_title": (),
     "self_check_description": (),
 }
+# The words of features, asked for as "<feature>.<name>" and written in a sub-table [<language>.<feature>].
+# The checklist review's findings and explanations (datasite/policy/).
+REVIEW_KEYS: dict[str, tuple[str, ...]] = {}
+# The local-government pages' comparisons, legends and credits (datasite/localgov/).
+LOCALGOV_KEYS: dict[str, tuple[str, ...]] = {}
+# What charts, tables and downloads write: credit lines, axis words, formats of years and numbers.
+CHART_KEYS: dict[str, tuple[str, ...]] = {}
+KEYS.update({f"checklist.{key}": names for key, names in REVIEW_KEYS.items()})
+KEYS.update({f"localgov.{key}": names for key, names in LOCALGOV_KEYS.items()})
+KEYS.update({f"charts.{key}": names for key, names in CHART_KEYS.items()})
 
 
 @dataclass(frozen=True)
@@ -112,11 +124,12 @@ def parse(text: str | None, language: str, source: str = f"templates/{FILE_NAME}
     if not isinstance(table, dict):
         languages = ", ".join(sorted(k for k, v in data.items() if isinstance(v, dict))) or "none"
         return Strings(language), [Problem(source, None, language, f"no texts for this language (it has: {languages})")]
+    flat = _flattened(table)
     problems: list[Problem] = []
     texts: dict[str, str] = {}
     for key, placeholders in KEYS.items():
         where = f"{language}.{key}"
-        value = table.get(key)
+        value = flat.get(key)
         if not isinstance(value, str):
             problems.append(Problem(source, None, where, "required: a text"))
             continue
@@ -134,3 +147,14 @@ def parse(text: str | None, language: str, source: str = f"templates/{FILE_NAME}
             continue
         texts[key] = value
     return Strings(language, texts), problems
+
+
+def _flattened(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A language's texts by dotted name: the sub-table [ja.checklist]'s ``name`` is ``checklist.name``."""
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            flat.update(_flattened(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
