@@ -382,6 +382,7 @@ def _page_renderer(
     sections = navigation.sections
     documents = {goal.slug: cited(goal.source, words) for goal in config.goals}
     site_document = documents[config.goals[0].slug] if not config.several_goals else ""
+    packages_by_name = {package.name: package for package in site.packages}
 
     def page(record: PageRecord) -> bytes:
         template, path, title, description = record.template, record.path, record.title, record.description
@@ -401,6 +402,7 @@ def _page_renderer(
             site_title=config.name,
             site_notice=config.notice,
             site_config=config,
+            site_packages=packages_by_name,  # a role's package, for its sources and dates (site.toml [roles])
             document_title=documents[goal.slug] if isinstance(goal, Goal) else site_document,
             page_title=title,
             page_description=description,

@@ -28,7 +28,6 @@ from tests.test_browser import csp_violations, open_page
 
 DATA = ROOT / "datapackages"
 DROPIN = FIXTURES / "localgov-dropin" / "localgov-status-test"
-SELF_CHECK_TEMPLATE = ROOT / "templates" / "localgov_selfcheck_datapackage.json"
 CROSS_PACKAGE_CASE = FIXTURES / "invalid" / "cross-package-foreign-key"
 GOVERNMENT_PAGE_LIMIT = 45 * 1024
 HTML_LIMIT = 100 * 1024  # no page of the site may be larger
@@ -295,9 +294,7 @@ def test_every_declared_source_figure_is_read_from_its_row() -> None:
     assert (by_id["core-agency"].value, by_id["core-agency"].count) == ("68.2%", "1,187市町村")
     assert (by_id["core-agency-small"].value, by_id["core-agency-small"].group) == ("55.0%", "population-lt-10k")
     assert by_id["backup"].value == "45都道府県" and by_id["backup"].applies_to == "都道府県"
-    template = json.loads(SELF_CHECK_TEMPLATE.read_text(encoding="utf-8"))
-    items = next(f for f in template["resources"][0]["schema"]["fields"] if f["name"] == "programme")
-    assert {f.item for f in data.figures if f.item} <= set(items["constraints"]["enum"])
+    assert localgov_pages.self_check_items(data) == list(dict.fromkeys(r["item"] for r in declared if r["item"]))
 
 
 def test_a_declaration_that_matches_no_row_is_reported() -> None:
@@ -408,7 +405,9 @@ def test_no_local_government_or_map_page_exceeds_100_kb(real_site: Path) -> None
 def test_population_is_labelled_preliminary_and_groups_as_this_sites_own(real_site: Path) -> None:
     for g in GOVERNMENTS:
         page = text_of(real_site, f"local-governments/{g['code']}.html")
-        assert "<strong>速報値</strong>" in page, g["code"]
+        # The term names the census and says 速報値 (site.toml's population title); the source line gives the date.
+        assert "<dt>人口（令和2年国勢調査 速報値）</dt>" in page, g["code"]
+        assert "2020（令和2）年10月1日現在（速報値）</a>" in page, g["code"]
         if g["type"] != "都道府県":
             assert "このサイト独自の比較グループ" in page and "類似団体」区分ではありません" in page, g["code"]
     for path in (real_site / "local-governments" / "groups").glob("*.html"):
@@ -518,9 +517,15 @@ def test_self_check_page_works_without_javascript(real_site: Path) -> None:
     assert '<div id="sc-app" hidden' in page
     assert '<a href="self-check/template/data/status.csv" download>' in page
     assert '<a href="self-check/template/datapackage.json" download>' in page
-    template = json.loads(SELF_CHECK_TEMPLATE.read_text(encoding="utf-8"))
-    assert json.loads(text_of(real_site, "local-governments/self-check/template/datapackage.json")) == template
+    template = json.loads(text_of(real_site, "local-governments/self-check/template/datapackage.json"))
     fields = template["resources"][0]["schema"]["fields"]
+    # The form's items are the items of the source's figures, in the order of their table; the drop-in refers to
+    # the site's list of governments (site.toml [roles]), whatever its package is called.
+    declared = rows("ref-peer-groups", "source-figures")
+    items = next(f for f in fields if f["name"] == "programme")["constraints"]["enum"]
+    assert items == list(dict.fromkeys(r["item"] for r in declared if r["item"]))
+    references = template["resources"][0]["schema"]["externalForeignKeys"]
+    assert {r["reference"]["package"] for r in references} == {"ref-local-governments"}
     header = ",".join(f["name"] for f in fields)
     assert text_of(real_site, "local-governments/self-check/template/data/status.csv") == header + "\n"
     for field in fields:
@@ -712,8 +717,8 @@ def test_dropin_is_labelled_as_invented_test_data() -> None:
     assert not any("テスト用の架空データ" in p.read_text(encoding="utf-8") for p in DATA.rglob("*.*") if p.is_file())
 
 
-def test_dropin_follows_the_published_template() -> None:
-    template = json.loads(SELF_CHECK_TEMPLATE.read_text(encoding="utf-8"))
+def test_dropin_follows_the_published_template(real_site: Path) -> None:
+    template = json.loads(text_of(real_site, "local-governments/self-check/template/datapackage.json"))
     fixture = json.loads((DROPIN / "datapackage.json").read_text(encoding="utf-8"))
     assert fixture["resources"][0]["schema"] == template["resources"][0]["schema"]
     assert fixture["resources"][0]["checks"] == template["resources"][0]["checks"]
@@ -725,12 +730,14 @@ def test_dropin_follows_the_published_template() -> None:
 
 
 @pytest.mark.slow
-def test_the_template_builds_once_it_holds_a_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_template_builds_once_it_holds_a_row(
+    real_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The published template as it is downloaded: refused while its CSV holds only the header (one line saying
     so), built as soon as one answer is in."""
     package = tmp_path / "localgov-self-check"
     (package / "data").mkdir(parents=True)
-    shutil.copy(SELF_CHECK_TEMPLATE, package / "datapackage.json")
+    shutil.copy(real_site / "local-governments/self-check/template/datapackage.json", package / "datapackage.json")
     header = "code,fiscal_year,programme,status,source\n"
     (package / "data" / "status.csv").write_text(header, encoding="utf-8")
     assert build_dropin(tmp_path / "a", package, tmp_path / "a" / "site") == 1

@@ -209,7 +209,8 @@ def render_localgov(
     out.update(_index(data, page, bool(references), labels))
     out.update(_group_pages(data, page, references, labels))
     peers, rule = nearest_peers(data)
-    out.update(_self_check(data, page, peers, labels))
+    if self_check_items(data):
+        out.update(_self_check(data, page, peers, labels))
     comparisons = Comparisons(data)
     fragments = Fragments(page)
     for level in ("prefecture", "municipality"):
@@ -278,6 +279,12 @@ class Fragments:
         return self._figures[key]
 
 
+def self_check_items(data: LocalGov) -> list[str]:
+    """The items of the self-assessment form: the items of the source's figures, in the order of their table
+    (the peer groups' source-figures table). No items, no form."""
+    return list(dict.fromkeys(figure.item for figure in data.figures if figure.item))
+
+
 def _government_page(
     data: LocalGov,
     comparisons: Comparisons,
@@ -330,6 +337,7 @@ def _government_page(
                 "source_figures": fragments.figures(figures_for(data, government)),
                 "municipalities": municipalities,
                 "own_groups": labels.own_groups,
+                "has_self_check": bool(self_check_items(data)),
                 "fmt": format_number,
             },
         )
@@ -389,6 +397,7 @@ def _index(data: LocalGov, page: Page, has_reference_maps: bool, labels: Labels)
                     "linked": data.linked,
                     "has_maps": bool(data.linked) or has_reference_maps,
                     "has_groups": bool(data.groups),
+                    "has_self_check": bool(self_check_items(data)),
                     "own_groups": labels.own_groups,
                 },
             )
@@ -793,10 +802,18 @@ def _self_check(data: LocalGov, page: Page, peers: dict[str, list[Peer]], labels
     """The self-assessment page (自己点検), its data for the script, and the drop-in template it fills in.
 
     The template is ``templates/localgov_selfcheck_datapackage.json``: the package a prefecture drops into
-    ``datapackages/`` with the collected CSVs. Its ``programme`` and ``status`` enums are the items and the
-    answers of the form, so the form, the CSV and the package cannot disagree."""
+    ``datapackages/`` with the collected CSVs. Its ``programme`` enum is filled in with the items of the source's
+    figures (``self_check_items``) and its ``status`` enum holds the answers; the form is read back from it, so the
+    form, the CSV and the package cannot disagree."""
     descriptor_bytes = page(
-        PageRecord(f"{SELF_CHECK_FOLDER}/template/datapackage.json", SELF_CHECK_TEMPLATE, "", "", [])
+        PageRecord(
+            f"{SELF_CHECK_FOLDER}/template/datapackage.json",
+            SELF_CHECK_TEMPLATE,
+            "",
+            "",
+            [],
+            {"items": self_check_items(data)},
+        )
     )
     descriptor = json.loads(descriptor_bytes)
     resource = descriptor["resources"][0]
