@@ -95,10 +95,12 @@ def _add_build_options(p: argparse.ArgumentParser, *, check: bool) -> None:
 
 
 def new_parser() -> argparse.ArgumentParser:
+    from .scaffold import MARK  # the marker of the fields to fill in; frictionless is needed only for new
+
     p = argparse.ArgumentParser(
         prog="build.py new",
         description="Create datapackages/NAME/ from a CSV (UTF-8 or Shift_JIS): the CSV as UTF-8 under data/ and "
-        "a datapackage.json with the schema inferred and every field a person must write marked 要記入（TODO）.",
+        f"a datapackage.json with the schema inferred and every field a person must write marked {MARK}.",
     )
     p.add_argument("name", help="package name: lower-case a-z, 0-9 and '-'")
     p.add_argument("--csv", type=Path, required=True, help="the table to publish")
@@ -169,7 +171,7 @@ def _line(problem: Problem, with_code: bool) -> str:
 
 
 def new(argv: list[str]) -> int:
-    from .scaffold import ScaffoldError, scaffold  # frictionless is needed only here
+    from .scaffold import MARK, ScaffoldError, scaffold  # frictionless is needed only here
 
     args = new_parser().parse_args(argv)
     try:
@@ -196,7 +198,7 @@ def new(argv: list[str]) -> int:
             f"policy_area is {created.area} for now: set it to the right area ({choices}; "
             "see docs/datapackage-conventions.md)"
         )
-    print(f"fill in these fields of {display(created.descriptor_path)} (marked 要記入（TODO） or left empty):")
+    print(f"fill in these fields of {display(created.descriptor_path)} (marked {MARK} or left empty):")
     for line in created.to_fill:
         print(f"  {line}")
     data = "" if args.data == DEFAULT_DATA else f" --data {display(args.data)}"

@@ -31,6 +31,7 @@ from markdown_it.token import Token
 from . import config
 from .errors import Problem
 from .model import Resource, Site
+from .standing import INFERRED, OTHER_DOCUMENT, PRINTED
 
 # One whitespace after the kind, not "\s+": with "\s+([^{}]*?)" a line of spaces took quadratic time.
 DIRECTIVE = re.compile(r"\{\{(value|chart|table)\s([^{}]*?)\}\}")
@@ -41,7 +42,7 @@ GLOSSARY_FILE = "glossary.csv"
 # A definition the source gives (資料の記載), or the site's own explanation of a general term (このサイトによる整理).
 # 資料の記載: the sheet's slide named in ``source`` defines the term; 他の公的資料の記載: another public document,
 # named in ``source``, does (a law, a guideline); このサイトによる整理: the site's own explanation.
-GLOSSARY_STANDINGS = ("", "資料の記載", "他の公的資料の記載", "このサイトによる整理")
+GLOSSARY_STANDINGS = ("", PRINTED, OTHER_DOCUMENT, INFERRED)
 
 
 @dataclass(frozen=True)

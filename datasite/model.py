@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from . import standing
 from .config import Area, SiteConfig
 from .integrity import Finding, Row
 from .typeset import era_label, fiscal_year_label
@@ -238,4 +239,4 @@ def _license(entry: dict[str, Any]) -> License:
 
 def is_reconstructed(row: Row) -> bool:
     """A row rebuilt from the source's text: flagged ``reconstructed`` or of standing 資料からの再構成 (standing.py)."""
-    return row.get("reconstructed") is True or row.get("standing") == "資料からの再構成"
+    return row.get("reconstructed") is True or row.get("standing") == standing.RECONSTRUCTED

@@ -18,7 +18,7 @@ from .cache import Cache, code_fingerprint, digest
 from .errors import BuildError, Problem, coded, errors_of
 
 if TYPE_CHECKING:
-    from . import charts, validate
+    from . import charts, strings, validate
     from .chart_worker import ImageRenderer
     from .localgov import model as localgov_model
     from .policy import logic
@@ -172,7 +172,7 @@ def _build_stages(
     problems += coded(standing.check(site, tables), "standing")
     site, caption_problems = captions.resolve(site, {p.folder: p.display_path for p in valid})
     problems += coded(caption_problems, "content")
-    logic_models = [m for goal in site_config.goals if (m := logic.build_logic_model(site, goal)) is not None]
+    logic_models = [m for goal in site_config.goals if (m := logic.build_logic_model(site, goal, words)) is not None]
     local = localgov.gather(site)  # None: the site has no list of local governments
     problems += localgov_problems(local, tables)
     problems += coded(validate.check_content_texts(loaded.content), "content")
@@ -196,7 +196,7 @@ def _build_stages(
     if options.check_only:
         return result
     name = site_config.name
-    progress = [chart for logic_model in logic_models for chart in _progress_charts(logic_model, name)]
+    progress = [chart for logic_model in logic_models for chart in _progress_charts(logic_model, name, words)]
     rendered, chart_files = charts.start_charts(site, progress, cache, renderer, name, options.base_url)
     map_files = maps.MapFiles(cache, renderer, loaded.topologies, name, options.base_url)
     map_plan = localgov_pages.plan_maps(local, site, map_files, words) if local is not None else None
@@ -251,7 +251,9 @@ def _build_stages(
     return result
 
 
-def _progress_charts(logic_model: logic.LogicModel, site_name: str) -> list[charts.ProgressChart]:
+def _progress_charts(
+    logic_model: logic.LogicModel, site_name: str, words: strings.Strings
+) -> list[charts.ProgressChart]:
     """For each indicator with a target: its actual (baseline) value against the target line."""
     from . import charts
 
@@ -260,8 +262,9 @@ def _progress_charts(logic_model: logic.LogicModel, site_name: str) -> list[char
     for indicator in logic_model.indicators:
         if indicator.baseline_value is None or indicator.target_value is None:
             continue
-        actual = f"実績（{indicator.baseline_date}時点）" if indicator.baseline_date else "実績"
-        target = f"目標（{indicator.target_fiscal_year}年度）" if indicator.target_fiscal_year else "目標"
+        date, year = indicator.baseline_date, indicator.target_fiscal_year
+        actual = words("progress_actual", date=date) if date else words("progress_actual_undated")
+        target = words("progress_target", year=year) if year else words("progress_target_undated")
         progress.append(
             charts.ProgressChart(
                 indicator.id,

@@ -18,15 +18,20 @@ can read every page against the data.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import Problem
-from .model import Resource, Site
 
+if TYPE_CHECKING:  # model.py asks this module whether a row is reconstructed
+    from .model import Resource, Site
+
+# The values of the data's ``standing`` column (and the glossary's), which the code compares with. Pages show them
+# as they are, in the templates' tags (templates/_standing.html).
 PRINTED = "資料の記載"
 RECONSTRUCTED = "資料からの再構成"
 INFERRED = "このサイトによる整理"
 STANDINGS = (PRINTED, RECONSTRUCTED, INFERRED)
+OTHER_DOCUMENT = "他の公的資料の記載"  # the glossary's only: another public document (a law, a guideline) defines it
 FIELD = "standing"
 BASIS_FIELDS = ("standing_basis", "basis")
 SITE_WORDS = frozenset({"note", "notes", "basis", "standing_basis", "pairing_basis"})

@@ -15,8 +15,8 @@ import pytest
 from frictionless import Package
 from frictionless.resources import TableResource
 
-from datasite.policy.review import DEFAULT_TEXTS, STATUSES, Evidence, ItemResult, ReviewOptions, review, to_json
-from tests.conftest import FIXTURES, ROOT
+from datasite.policy.review import ITEMS, STATUSES, Evidence, ItemResult, ReviewOptions, review, to_json
+from tests.conftest import FIXTURES, ROOT, WORDS
 
 CASES = sorted((FIXTURES / "review").glob("*.json"))
 POLICY = ROOT / "datapackages" / "policy" / "datapackage.json"
@@ -27,6 +27,8 @@ SOMETIMES_JUDGEMENT = {6, 11}
 # The sheet's year and the package the review's links name, as the real site's configuration gives them.
 OPTIONS: dict[str, Any] = {"current_fiscal_year": 2025, "package": "policy"}
 DEFAULT = ReviewOptions(**OPTIONS)
+# The checklist as the sheet prints it, from the catalogue: the texts of a review whose package has no checklist.
+PRINTED_TEXTS = {number: WORDS(f"checklist.item_{number}") for number in ITEMS}
 
 
 def _case(name: str) -> dict[str, Any]:
@@ -87,14 +89,14 @@ def test_fixtures_cover_each_rule() -> None:
 def test_fixture_statuses(path: Path) -> None:
     doc = json.loads(path.read_text(encoding="utf-8"))
     assert sorted(doc["expected"], key=int) == [str(n) for n in range(1, 12)]
-    results = review(doc["tables"], ReviewOptions(**{**OPTIONS, **doc.get("options", {})}))
+    results = review(doc["tables"], ReviewOptions(**{**OPTIONS, **doc.get("options", {})}), WORDS)
     _check_shape(results)
     assert {str(r.number): r.status for r in results} == doc["expected"]
-    assert [r.text for r in results] == [DEFAULT_TEXTS[n] for n in range(1, 12)], "no checklist table: printed texts"
+    assert [r.text for r in results] == [PRINTED_TEXTS[n] for n in range(1, 12)], "no checklist table: printed texts"
 
 
 def test_all_pass_links_and_judgement_evidence() -> None:
-    results = review(_case("all-pass")["tables"], DEFAULT)
+    results = review(_case("all-pass")["tables"], DEFAULT, WORDS)
     assert all(r.status != "finding" for r in results)
     item8 = _item(results, 8)
     detail = _evidence(item8, "indicator:indicator-1").detail
@@ -115,19 +117,19 @@ def test_all_pass_links_and_judgement_evidence() -> None:
 
 
 def test_no_outcome_reports_item5() -> None:
-    item = _item(review(_case("no-outcome")["tables"], DEFAULT), 5)
+    item = _item(review(_case("no-outcome")["tables"], DEFAULT, WORDS), 5)
     assert item.status == "finding" and "アウトカムの指標がない" in item.summary
     assert next(e for e in item.evidence if e.label == "アウトカム").detail.startswith("0件")
 
 
 def test_target_without_outcome_lists_the_target() -> None:
-    item = _item(review(_case("target-without-outcome")["tables"], DEFAULT), 5)
+    item = _item(review(_case("target-without-outcome")["tables"], DEFAULT, WORDS), 5)
     assert item.status == "finding" and "（達成目標２）" in item.summary
     assert "アウトカムの指標がない" in _evidence(item, "target:target-2").detail
 
 
 def test_indicator_without_measure_names_it() -> None:
-    item = _item(review(_case("indicator-without-measure")["tables"], DEFAULT), 10)
+    item = _item(review(_case("indicator-without-measure")["tables"], DEFAULT, WORDS), 10)
     assert "測定指標４" in item.summary
     assert _evidence(item, "indicator:indicator-4").detail.startswith("関連する達成手段が0件")
 
@@ -135,12 +137,12 @@ def test_indicator_without_measure_names_it() -> None:
 def test_reference_indicator_without_measure_is_not_a_finding() -> None:
     tables = _case("all-pass")["tables"]
     assert not any(link["indicator_id"] == "indicator-5" for link in tables["measure-links"])
-    item = _item(review(tables, DEFAULT), 10)
+    item = _item(review(tables, DEFAULT, WORDS), 10)
     assert item.status == "pass" and "参考指標のため項目10の対象外" in _evidence(item, "indicator:indicator-5").detail
 
 
 def test_issue_without_target_names_it() -> None:
-    results = review(_case("issue-without-target")["tables"], DEFAULT)
+    results = review(_case("issue-without-target")["tables"], DEFAULT, WORDS)
     assert "課題３「広報の充実」" in _item(results, 2).summary
     assert _evidence(_item(results, 2), "issue:issue-3").detail == "対応する達成目標がない。"
 
@@ -148,7 +150,7 @@ def test_issue_without_target_names_it() -> None:
 def test_many_measures_need_judgement_without_a_threshold() -> None:
     """The checklist says 「多数」 without a number: the counts are shown and judged by a person."""
     tables = _case("too-many-measures")["tables"]
-    item = _item(review(tables, DEFAULT), 11)
+    item = _item(review(tables, DEFAULT, WORDS), 11)
     assert item.status == "needs-judgement" and not item.mechanical
     assert "達成目標１に9件" in item.summary and "基準がない" in item.summary
     assert _evidence(item, "target:target-1").detail.startswith("9件：")
@@ -156,16 +158,16 @@ def test_many_measures_need_judgement_without_a_threshold() -> None:
 
 def test_a_threshold_is_named_as_the_sites_own() -> None:
     tables = _case("too-many-measures")["tables"]
-    item = _item(review(tables, ReviewOptions(**{**OPTIONS, "max_measures_per_target": 8})), 11)
+    item = _item(review(tables, ReviewOptions(**{**OPTIONS, "max_measures_per_target": 8}), WORDS), 11)
     assert item.status == "finding" and "このサイトの目安（8件）を超える" in item.summary
     assert "このサイトが設けた目安" in next(e.detail for e in item.evidence if e.label == "判断の基準")
-    assert _item(review(tables, ReviewOptions(**{**OPTIONS, "max_measures_per_target": 9})), 11).status == "pass"
+    assert _item(review(tables, ReviewOptions(**{**OPTIONS, "max_measures_per_target": 9}), WORDS), 11).status == "pass"
 
 
 def test_current_fiscal_year_option() -> None:
     tables = _case("all-pass")["tables"]
-    assert _item(review(tables, ReviewOptions(2025, "policy")), 7).status == "pass"
-    item = _item(review(tables, ReviewOptions(2026, "policy")), 7)
+    assert _item(review(tables, ReviewOptions(2025, "policy"), WORDS), 7).status == "pass"
+    item = _item(review(tables, ReviewOptions(2026, "policy"), WORDS), 7)
     assert item.status == "finding" and "当該年度（2026年度）" in item.summary
     assert "目標値1,000（2025年度・令和7年度）は当該年度（2026年度）の目標値ではない。" in {
         e.detail for e in item.evidence
@@ -173,20 +175,20 @@ def test_current_fiscal_year_option() -> None:
 
 
 def test_main_indicator_unknown_is_not_a_finding_against_the_sheet() -> None:
-    item = _item(review(_case("main-indicator-unknown")["tables"], DEFAULT), 6)
+    item = _item(review(_case("main-indicator-unknown")["tables"], DEFAULT, WORDS), 6)
     assert item.status == "needs-judgement" and not item.mechanical
     assert "太字・下線" in item.summary and "読み取れていない" in item.summary and "原本で確認" in item.summary
 
 
 def test_all_main_indicators_is_a_finding() -> None:
-    item = _item(review(_case("all-main-indicators")["tables"], DEFAULT), 6)
+    item = _item(review(_case("all-main-indicators")["tables"], DEFAULT, WORDS), 6)
     assert item.status == "finding" and "区分されていない" in item.summary
 
 
 def test_empty_tables_still_give_eleven_items() -> None:
-    results = review({}, DEFAULT)
+    results = review({}, DEFAULT, WORDS)
     assert [r.number for r in results] == list(range(1, 12))
-    assert [r.text for r in results] == [DEFAULT_TEXTS[n] for n in range(1, 12)]
+    assert [r.text for r in results] == [PRINTED_TEXTS[n] for n in range(1, 12)]
     assert {r.number for r in results if r.status == "finding"} == set(range(1, 11)) - {8}
     assert _item(results, 8).status == "needs-judgement" and _item(results, 11).status == "needs-judgement"
 
@@ -194,13 +196,13 @@ def test_empty_tables_still_give_eleven_items() -> None:
 def test_review_is_pure() -> None:
     tables = _case("too-many-measures")["tables"]
     before = copy.deepcopy(tables)
-    first = review(tables, DEFAULT)
+    first = review(tables, DEFAULT, WORDS)
     assert tables == before
-    assert review(tables, DEFAULT) == first
+    assert review(tables, DEFAULT, WORDS) == first
 
 
 def test_to_json_is_stable_and_complete() -> None:
-    results = review(_case("no-current-year-target")["tables"], DEFAULT)
+    results = review(_case("no-current-year-target")["tables"], DEFAULT, WORDS)
     data = to_json(results)
     dumped = json.dumps(data, sort_keys=True, ensure_ascii=False)
     assert dumped == json.dumps(to_json(list(reversed(results))), sort_keys=True, ensure_ascii=False)
@@ -217,7 +219,7 @@ def test_to_json_is_stable_and_complete() -> None:
 
 def test_real_policy_package(capsys: pytest.CaptureFixture[str]) -> None:
     tables = _real_tables()
-    results = review(tables, DEFAULT)
+    results = review(tables, DEFAULT, WORDS)
     captured = capsys.readouterr()
     assert (captured.out, captured.err) == ("", "")
     _check_shape(results)
@@ -235,7 +237,7 @@ def test_real_policy_package(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_real_review_judges_only_by_the_checklists_words() -> None:
     """Issue 16, point 3: no invented threshold; results resting on the site's links say so."""
-    results = review(_real_tables(), DEFAULT)
+    results = review(_real_tables(), DEFAULT, WORDS)
     statuses = {r.number: r.status for r in results}
     assert statuses[11] == "needs-judgement" and "上限" not in _item(results, 11).summary
     assert statuses[6] == "needs-judgement", "an unread main-indicator flag is the site's limit, not a finding"
@@ -252,4 +254,4 @@ def test_real_review_judges_only_by_the_checklists_words() -> None:
 
 def test_printed_checklist_texts_match_the_package() -> None:
     checklist = {row["number"]: row["text"] for row in _real_tables()["checklist"]}
-    assert checklist == DEFAULT_TEXTS
+    assert checklist == PRINTED_TEXTS

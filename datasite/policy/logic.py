@@ -13,6 +13,7 @@ from typing import Any
 from .. import standing, urls
 from ..config import Goal
 from ..model import Package, Resource, Site
+from ..strings import Strings
 from . import review
 from .review import ItemResult
 
@@ -126,10 +127,7 @@ class Indicator:
     links: tuple[Link, ...]
     related_kpis: tuple[RelatedKpi, ...]
     standing: Standing
-
-    @property
-    def label(self) -> str:
-        return f"{'参考指標' if self.kind == '参考' else '測定指標'}{self.number}"
+    label: str  # as the sheet numbers it: 測定指標1, 参考指標2 (the catalogue's indicator_label)
 
     @property
     def progress(self) -> float | None:
@@ -223,9 +221,12 @@ class LogicModel:
         return [i for i in self.issues if i.area == area]
 
 
-def build_logic_model(site: Site, goal: Goal, max_measures_per_target: int | None = None) -> LogicModel | None:
+def build_logic_model(
+    site: Site, goal: Goal, words: Strings, max_measures_per_target: int | None = None
+) -> LogicModel | None:
     """The logic model of ``goal``, from the package it names; None when it names none (or one that does not
-    hold a logic model, or no fiscal year to review it by: the configuration's check says so)."""
+    hold a logic model, or no fiscal year to review it by: the configuration's check says so). ``words`` is the
+    catalogue the labels, amounts and the review's findings are written in."""
     package = next((p for p in site.packages if p.name == goal.logic_model), None)
     if package is None or goal.fiscal_year is None or not {r.name for r in package.resources} >= LOGIC_RESOURCES:
         return None
@@ -288,6 +289,10 @@ def build_logic_model(site: Site, goal: Goal, max_measures_per_target: int | Non
                 if _s(k.get("indicator_id")) == _s(row["id"])
             ),
             standing=standing_of("indicators", row, overview),
+            label=words(
+                "reference_indicator_label" if _s(row.get("kind")) == review.REFERENCE else "indicator_label",
+                number=_s(row.get("number_as_printed")),
+            ),
         )
         for row in tables["indicators"]
     )
@@ -304,7 +309,7 @@ def build_logic_model(site: Site, goal: Goal, max_measures_per_target: int | Non
             cost_sharing=_s(row.get("cost_sharing")),
             slide=_s(row.get("slide")),
             budgets=tuple(
-                _budget(b, standing_of("measure-budgets", b, _s(b.get("slide"))))
+                _budget(b, standing_of("measure-budgets", b, _s(b.get("slide"))), words)
                 for b in budgets
                 if _s(b.get("measure_id")) == _s(row["id"])
             ),
@@ -347,7 +352,7 @@ def build_logic_model(site: Site, goal: Goal, max_measures_per_target: int | Non
         )
         for row in tables["issues"]
     )
-    results = review.review(tables, options)
+    results = review.review(tables, options, words)
     goals = {_s(g["id"]): standing_of("goals", g) for g in tables["goals"]}
     return LogicModel(package, tuple(tables["goals"]), issues, indicators, measures, tuple(results), goals, goal)
 
@@ -375,11 +380,11 @@ def _kpi(row: dict[str, Any], kpi_standing: Standing, table: Resource, package: 
     )
 
 
-def _budget(row: dict[str, Any], budget_standing: Standing) -> Budget:
+def _budget(row: dict[str, Any], budget_standing: Standing, words: Strings) -> Budget:
     if row.get("amount_thousand_yen") is not None:
-        amount = f"{row['amount_thousand_yen']:,}千円"
+        amount = words("amount_thousand_yen", amount=f"{row['amount_thousand_yen']:,}")
     elif row.get("amount_oku_yen") is not None:
-        amount = f"{row['amount_oku_yen']:,}億円"
+        amount = words("amount_oku_yen", amount=f"{row['amount_oku_yen']:,}")
     else:
         amount = _s(row.get("amount_as_printed"))
     return Budget(

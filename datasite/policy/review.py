@@ -28,10 +28,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..strings import Strings
 from .review_items import CHECKS
 from .review_model import ReviewModel
 from .review_types import (
-    DEFAULT_TEXTS,
+    ITEMS,
     JSON_FORMAT,
     OUTCOME,
     OUTPUT,
@@ -47,7 +48,7 @@ from .review_types import (
 )
 
 __all__ = [
-    "DEFAULT_TEXTS",
+    "ITEMS",
     "JSON_FORMAT",
     "OUTCOME",
     "OUTPUT",
@@ -63,12 +64,13 @@ __all__ = [
 ]
 
 
-def review(tables: Tables, options: ReviewOptions) -> list[ItemResult]:
-    """Review the logic model in ``tables`` against the 11 checklist items, in item order."""
+def review(tables: Tables, options: ReviewOptions, words: Strings) -> list[ItemResult]:
+    """Review the logic model in ``tables`` against the 11 checklist items, in item order, in the catalogue's
+    words (``words``: the findings and the printed checklist, [ja.checklist] of templates/strings.toml)."""
 
-    model = ReviewModel(tables, options)
+    model = ReviewModel(tables, options, words)
     results: list[ItemResult] = []
-    for number, check in enumerate(CHECKS, start=1):
+    for number, check in zip(ITEMS, CHECKS, strict=True):
         status, mechanical, summary, evidence = check(model)
         results.append(
             ItemResult(

@@ -6,7 +6,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .. import standing
-from .review_types import DEFAULT_TEXTS, REFERENCE, Evidence, RestsOn, ReviewOptions, Row, Tables
+from ..strings import Strings
+from .review_types import REFERENCE, Evidence, RestsOn, ReviewOptions, Row, Tables
+
+# The checklist's note_reference column names the note an item refers to as the sheet prints it: 注２参照.
+NOTE_REFERENCE_SUFFIX = "参照"
 
 
 def cell_text(value: Any) -> str:
@@ -21,15 +25,12 @@ def number_text(value: Any) -> str:
     return f"{value:,}"
 
 
-def jp_list(items: Iterable[str]) -> str:
-    return "、".join(items)
-
-
 class ReviewModel:
-    """The policy tables with the look-ups the checks share."""
+    """The policy tables with the look-ups the checks share, and the words of the findings (``say``)."""
 
-    def __init__(self, tables: Tables, options: ReviewOptions) -> None:
+    def __init__(self, tables: Tables, options: ReviewOptions, words: Strings) -> None:
         self.options = options
+        self.words = words
         self.present = {name for name in tables}  # a link to a table the package lacks would lead nowhere
 
         def rows(name: str) -> list[Row]:
@@ -50,6 +51,21 @@ class ReviewModel:
         self.reference = [r for r in self.indicators if cell_text(r.get("kind")) == REFERENCE]
         self.inferred_links = [r for r in self.links if standing.of_row(r) != standing.PRINTED]
 
+    def say(self, key: str, /, **values: Any) -> str:
+        """The checklist's text ``key`` of the catalogue ([ja.checklist]), filled in."""
+        return self.words(f"checklist.{key}", **values)
+
+    def listed(self, items: Iterable[str]) -> str:
+        return self.words("list_separator").join(items)
+
+    def clauses(self, clauses: list[str]) -> str:
+        """A finding of several clauses, as one sentence."""
+        return self.say("clauses", clauses=self.listed(clauses))
+
+    def on_links(self, summary: str) -> str:
+        """A summary, saying so when it rests on links the site inferred."""
+        return self.say("on_inferred_links", summary=summary) if self.links_inferred else summary
+
     @property
     def links_inferred(self) -> bool:
         """True when the links between measures and targets/indicators are not printed in the sheet."""
@@ -59,19 +75,18 @@ class ReviewModel:
         """What a checklist item's result depends on that the sheet does not print (see review.RestsOn)."""
         out: list[RestsOn] = []
         if number in (1, 2):
-            out += self._not_printed(self.issues, self.issue_label, "課題の本文と課題番号の対応")
+            out += self._not_printed(self.issues, self.issue_label, self.say("rests_on_issue_numbers"))
         if number == 1:
             situations = [s for s in self.situations if standing.of_row(s) != standing.PRINTED]
             for label in dict.fromkeys(standing.of_row(s) for s in situations):
                 count = sum(1 for s in situations if standing.of_row(s) == label)
-                out.append(RestsOn(label, f"現状（背景）の記述{count}件：課題への割り当て"))
+                out.append(RestsOn(label, self.say("rests_on_situations", count=count)))
         if number in (3, 4, 5):
-            out += self._not_printed(self.indicators, self.indicator_label, "達成目標への割り当て")
+            out += self._not_printed(self.indicators, self.indicator_label, self.say("rests_on_indicator_targets"))
         if number in (3, 10, 11) and self.inferred_links:
             for label in dict.fromkeys(standing.of_row(r) for r in self.inferred_links):
                 count = sum(1 for r in self.inferred_links if standing.of_row(r) == label)
-                what = f"達成手段と達成目標・測定指標の対応{count}件：どの事業がどの目標・指標に関わるか"
-                out.append(RestsOn(label, what))
+                out.append(RestsOn(label, self.say("rests_on_links", count=count)))
         return tuple(out)
 
     def _not_printed(self, rows: list[Row], label: Callable[[Row], str], aspect: str) -> list[RestsOn]:
@@ -79,7 +94,9 @@ class ReviewModel:
         off = [r for r in rows if standing.of_row(r) != standing.PRINTED]
         for kind in dict.fromkeys(standing.of_row(r) for r in off):
             members = [r for r in off if standing.of_row(r) == kind]
-            out.append(RestsOn(kind, f"{jp_list(label(r) for r in members)}：{aspect}"))
+            out.append(
+                RestsOn(kind, self.say("rests_on_rows", rows=self.listed(label(r) for r in members), aspect=aspect))
+            )
         return out
 
     def res(self, resource: str) -> str | None:
@@ -97,8 +114,10 @@ class ReviewModel:
         return Evidence(label, detail, link, kind, f"{self.statement(resource)}#{values}", basis)
 
     def item_text(self, number: int) -> str:
+        """The item as the package's checklist table gives it, else as the sheet prints it (the catalogue's)."""
         row = self.checklist.get(number)
-        return cell_text(row.get("text")) if row is not None and cell_text(row.get("text")) else DEFAULT_TEXTS[number]
+        text = cell_text(row.get("text")) if row is not None else ""
+        return text or self.say(f"item_{number}")
 
     def notes_for(self, number: int) -> tuple[Evidence, ...]:
         """The note printed under an item (注１–３) and the note an item refers to (項目11 → 注２)."""
@@ -113,30 +132,35 @@ class ReviewModel:
                     cell_text(row.get("note_label")), cell_text(row.get("note_text")), link, "checklist", row, "number"
                 )
             )
-        reference = cell_text(row.get("note_reference")).removesuffix("参照").strip()
+        reference = cell_text(row.get("note_reference")).removesuffix(NOTE_REFERENCE_SUFFIX).strip()
         if reference:
             for other in self.checklist.values():
                 if cell_text(other.get("note_label")) == reference and cell_text(other.get("note_text")):
-                    detail = f"{cell_text(other.get('note_text'))}（項目{cell_text(other.get('number'))}の注）"
+                    note, item = cell_text(other.get("note_text")), cell_text(other.get("number"))
+                    detail = self.say("note_of_item", note=note, number=item)
                     notes.append(self.quote(reference, detail, link, "checklist", other, "number"))
         return tuple(notes)
 
     def issue_label(self, row: Row) -> str:
         number = cell_text(row.get("number_as_printed")) or cell_text(row.get("id"))
         title = cell_text(row.get("title"))
-        return f"課題{number}「{title}」" if title else f"課題{number}"
+        return self.say("issue_titled", number=number, title=title) if title else self.say("issue", number=number)
 
     def target_label(self, row: Row) -> str:
-        return f"達成目標{cell_text(row.get('number_as_printed')) or cell_text(row.get('id'))}"
+        return self.words("target_label", number=cell_text(row.get("number_as_printed")) or cell_text(row.get("id")))
 
     def indicator_label(self, row: Row) -> str:
-        prefix = "参考指標" if cell_text(row.get("kind")) == REFERENCE else "測定指標"
-        return f"{prefix}{cell_text(row.get('number_as_printed')) or cell_text(row.get('id'))}"
+        key = "reference_indicator_label" if cell_text(row.get("kind")) == REFERENCE else "indicator_label"
+        return self.words(key, number=cell_text(row.get("number_as_printed")) or cell_text(row.get("id")))
 
     def indicator_short(self, row: Row) -> str:
         """The indicator as the sheet numbers it, with its name when the table gives one."""
         name = cell_text(row.get("name"))
-        return f"{self.indicator_label(row)}（{name}）" if name else self.indicator_label(row)
+        return (
+            self.say("indicator_named", indicator=self.indicator_label(row), name=name)
+            if name
+            else self.indicator_label(row)
+        )
 
     def targets_of(self, issue_id: str) -> list[Row]:
         return [t for t in self.targets if cell_text(t.get("issue_id")) == issue_id]

@@ -1,5 +1,6 @@
-"""The review's vocabulary: statuses, the checklist's own words, and the shapes of a result (review.py reviews,
-review_items and review_model check with these)."""
+"""The review's vocabulary: statuses, the values of the data the checks compare with, and the shapes of a result
+(review.py reviews, review_items and review_model check with these). The words of the checklist and of the
+findings are the catalogue's (templates/strings.toml, [ja.checklist])."""
 
 from __future__ import annotations
 
@@ -12,34 +13,12 @@ Row = Mapping[str, Any]
 Tables = Mapping[str, Sequence[Row]]
 
 STATUSES: tuple[Status, ...] = ("pass", "finding", "needs-judgement")
+ITEMS = range(1, 12)  # the checklist's items, numbered as printed; their words are the catalogue's checklist.item_<n>
+# The values of the indicators table's ``kind`` column the checks compare with (data, not the words they show).
 OUTPUT = "アウトプット"
 OUTCOME = "アウトカム"
 REFERENCE = "参考"
 JSON_FORMAT = 2  # 2: each item says what its result rests on (rests_on)
-
-# The checklist as printed (000_bd644042943772fa.txt, lines 6-43); used only when a table has no row for an item.
-DEFAULT_TEXTS: dict[int, str] = {
-    1: "施策目標の実現に向けて、どのような課題があるかを過不足なく記載できているか。",
-    2: "課題に対応した達成目標を設定できているか。",
-    3: "施策目標の実現に向け、適切にブレイクダウンできているか、抽象的なものとなっていないか。",
-    4: (
-        "達成目標の進捗度合いを測定する指標として、合理的な指標が設定されているか"
-        "（達成目標と測定指標の関係性は明確か）。"
-    ),
-    5: "測定指標はアウトプットとアウトカムの双方が設定されているか。",
-    6: (
-        "測定指標のうち「主要な指標」とそれ以外の指標が区分されているか。"
-        "また、「主要な指標」とする理由は明確で、適切に選定されているか。"
-    ),
-    7: "当該年度の目標値が記載されているか。",
-    8: "目標値は過年度実績や最終目標年度の目標値を踏まえ、適切な水準に設定されているか。",
-    9: (
-        "目標値を設定することは困難だが、実績値を経年的に把握することで、"
-        "評価の参考となる情報について、参考指標として設定されているか。"
-    ),
-    10: "測定指標と関連する達成手段数が０となっていないか。",
-    11: ("達成目標と関連する達成手段が多数になっているなど、達成目標と達成手段との関係が複雑な構造となっていないか。"),
-}
 
 
 @dataclass(frozen=True)
