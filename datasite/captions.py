@@ -24,12 +24,14 @@ from .content import resolve_directive
 from .errors import Problem
 from .formatting import format_cell
 from .model import Chart, Field, Package, Resource, Site
+from .strings import Strings
 
 CAPTION_DIRECTIVE = re.compile(r"\{\{value\s+([^{}]*?)\}\}")
 
 
-def resolve(site: Site, paths: Mapping[str, str]) -> tuple[Site, list[Problem]]:
-    """The site with every chart caption's directives replaced by the values they name.
+def resolve(site: Site, paths: Mapping[str, str], words: Strings) -> tuple[Site, list[Problem]]:
+    """The site with every chart caption's directives replaced by the values they name (as the tables show them,
+    in the catalogue's year style: ``words``).
 
     ``paths`` maps a package name to its ``datapackage.json`` as the build shows it.
     """
@@ -46,7 +48,7 @@ def resolve(site: Site, paths: Mapping[str, str]) -> tuple[Site, list[Problem]]:
                     charts.append(chart)
                     continue
                 where = f'resources "{resource.name}" charts[{index}] ("{chart.name}")'
-                text, found = caption_text(chart.description, resource, resources)
+                text, found = caption_text(chart.description, resource, resources, words)
                 path = paths.get(package.name, package.name)
                 problems += [Problem(path, None, "description", f"{where}: {message}") for message in found]
                 charts.append(replace(chart, description=text))
@@ -56,7 +58,7 @@ def resolve(site: Site, paths: Mapping[str, str]) -> tuple[Site, list[Problem]]:
     return replace(site, packages=tuple(packages)), problems
 
 
-def caption_text(text: str, own: Resource, resources: Mapping[str, Resource]) -> tuple[str, list[str]]:
+def caption_text(text: str, own: Resource, resources: Mapping[str, Resource], words: Strings) -> tuple[str, list[str]]:
     """``text`` with its directives resolved (a directive that fails is left as written) and the failures."""
     problems: list[str] = []
     tables = {**resources, f"{own.package}/{own.name}": own}
@@ -70,7 +72,7 @@ def caption_text(text: str, own: Resource, resources: Mapping[str, Resource]) ->
         if directive is None:
             problems.append(f"{match.group(0)}: {message}")
             return match.group(0)
-        return shown(directive.row[directive.field_name], directive.resource.field(directive.field_name))
+        return shown(directive.row[directive.field_name], directive.resource.field(directive.field_name), words)
 
     resolved = CAPTION_DIRECTIVE.sub(value, text)
     if "{{" in resolved and not problems:
@@ -78,9 +80,9 @@ def caption_text(text: str, own: Resource, resources: Mapping[str, Resource]) ->
     return resolved, problems
 
 
-def shown(value: Any, field: Field) -> str:
+def shown(value: Any, field: Field, words: Strings) -> str:
     """A cell as a caption shows it: as the tables show it, with its unit (a fiscal year is its own label)."""
-    cell = format_cell(value, field)
+    cell = format_cell(value, field, words=words)
     text = cell.striptags() if isinstance(cell, Markup) else cell  # a caption is plain text: no table markup
     return text if field.name == "fiscal_year" else f"{text}{field.unit or ''}"
 

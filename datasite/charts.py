@@ -3,8 +3,9 @@
 Specs are built with altair (``alt.Chart``, layers, encodings) and exported without altair's schema validation,
 which cost more than it checked while building; tests/test_charts.py validates every published spec against the
 Vega-Lite schema instead. They carry their data inline (``data.url`` fails silently over file://) and a Japanese
-``description``, which Vega uses as the chart's ARIA label. Expressions are avoided so that the browser can render
-under a strict Content-Security-Policy.
+``description``, which Vega uses as the chart's ARIA label. The words a chart draws (legends, credits, the year
+style) come from the catalogue's ``[charts]`` texts (chart_words), sent with each job and part of its cache key.
+Expressions are avoided so that the browser can render under a strict Content-Security-Policy.
 Each declared chart has a wide and a narrow layout (see "the specs" below); only the wide one has a PNG.
 """
 
@@ -22,6 +23,7 @@ from .cache import Cache, code_fingerprint, digest
 from .chart_worker import ChartJob, ChartResult, ImageRenderer, Pending, run_job
 from .integrity import Row
 from .model import Chart, Field, Package, Resource, SeriesBreak, Site
+from .strings import Strings
 from .typeset import display_value, text_width, unify_years, wrap, year_label
 
 P = ParamSpec("P")
@@ -72,10 +74,12 @@ class ProgressChart:
     indicator: str
     title: str
     unit: str
-    actual_label: str
+    actual_label: str  # 実績（2024-04-01時点）
     actual: float
     target_label: str
     target: float
+    actual_name: str = ""  # the short name the bar carries (実績); the label when empty
+    target_name: str = ""  # the short name the rule carries (目標)
     credits: tuple[str, ...] = ()  # what the image says of its source and licence (credit_lines)
     folder: str = urls.progress_folder()  # each goal's indicators have their own on a site of several goals
 
@@ -110,9 +114,10 @@ class _Ready:
 class ChartFiles:
     """Chart files being made in worker processes while the pages render; ``collect`` waits for them."""
 
-    def __init__(self, cache: Cache, planned: list[_Planned]) -> None:
+    def __init__(self, cache: Cache, planned: list[_Planned], words: Strings) -> None:
         self._cache = cache
         self._planned = planned
+        self._words = words
 
     def collect(self) -> dict[str, bytes]:
         files: dict[str, bytes] = {}
@@ -124,7 +129,7 @@ class ChartFiles:
                 key = _images_key(text, item.footer)
                 self._cache.put("charts", key + ".svg", svg.encode("utf-8"))
                 self._cache.put("charts", key + ".png", png)
-            title, description = unify_years(item.title), unify_years(item.description)
+            title, description = unify_years(item.title, self._words), unify_years(item.description, self._words)
             files[f"{item.path}.svg"] = _label_svg(svg, title, description).encode("utf-8")
             if item.with_png:
                 files[f"{item.path}.png"] = png
@@ -138,11 +143,13 @@ def start_charts(
     cache: Cache,
     renderer: ImageRenderer,
     site_name: str,
+    words: Strings,
     base_url: str | None = None,
 ) -> tuple[list[RenderedChart], ChartFiles]:
     """Every declared chart, for the pages, and its files, from the cache or started in the workers. Each image
     carries its credits (source, reference date, unit, licence, the caveat that matters most, the site's name and,
     when the published address is known, the chart page's address): an image copied alone keeps them."""
+    drawn_words = chart_words(words)
     refs: list[RenderedChart] = []
     planned: list[_Planned] = []
     packages = {package.name: package for package in site.packages}
@@ -151,15 +158,16 @@ def start_charts(
             ref = RenderedChart(resource.package, resource.name, chart)
             address = base_url + ref.page if base_url else ""
             unit = resource.field(chart.y).unit
-            credits = credit_lines(packages[resource.package], resource, unit, site_name, address)
+            credits = credit_lines(packages[resource.package], resource, unit, site_name, address, words=words)
             footers = {name: footer_lines(credits, layout) for name, layout in LAYOUTS.items()}
-            refs.append(replace(ref, embed_height=embed_height(resource, chart, len(footers[WIDE.name]))))
+            height = embed_height(resource, chart, len(footers[WIDE.name]), drawn_words)
+            refs.append(replace(ref, embed_height=height))
             for layout in LAYOUTS.values():
                 path = f"{ref.folder}{ref.slug}{layout.suffix}"
                 job = ChartJob(
                     None,
                     chart_spec,
-                    (resource, chart, layout.name),
+                    (resource, chart, layout.name, drawn_words),
                     with_png=layout is WIDE,
                     label=path,
                     footer=footers[layout.name],
@@ -173,17 +181,25 @@ def start_charts(
                     repr(resource.fields),
                     repr(chart),
                     layout.name,
+                    repr(drawn_words),  # a changed word draws the chart again
                 )
                 text = chart.text_alternative
                 planned.append(_plan(path, chart.title, text, key, job, cache, renderer))
     for item in progress:
-        arguments = (item.title, item.unit, item.actual_label, item.actual, item.target_label, item.target)
+        labels = (item.actual_label, item.actual, item.target_label, item.target, item.actual_name, item.target_name)
+        arguments = (item.title, item.unit, *labels, drawn_words)
         footer = footer_lines(item.credits, NARROW)
         job = ChartJob(None, progress_spec, arguments, with_png=False, label=item.path, footer=footer)
         key = digest("progress-spec", code_fingerprint(), repr(arguments))
-        description = f"{item.actual_label}と{item.target_label}"
+        description = words("charts.progress_description", actual=item.actual_label, target=item.target_label)
         planned.append(_plan(item.path, item.title, description, key, job, cache, renderer))
-    return refs, ChartFiles(cache, planned)
+    return refs, ChartFiles(cache, planned, drawn_words)
+
+
+def chart_words(words: Strings) -> Strings:
+    """The catalogue's texts a chart draws (its ``charts.`` ones, the year style among them): sent with each job and
+    part of its cache key, so that a changed word draws the charts again and a word of another page does not."""
+    return Strings(words.language, {key: text for key, text in words.texts.items() if key.startswith("charts.")})
 
 
 def _plan(
@@ -214,39 +230,47 @@ def _images_key(spec_text: str, footer: tuple[str, ...]) -> str:
 # the licence, a contradiction the source holds (a series break is drawn in the chart itself, as a dashed rule and
 # in the subtitle), and the site's name with the chart page's address when it is known.
 
-SOURCE_WORD = "出典"
-SURVEY_WORD = "原資料"
-DATE_WORD = "時点"
-UNIT_WORD = "単位"
-LICENCE_WORD = "ライセンス"
-DISCREPANCY_WORD = "資料内の不一致"
-MORE_DISCREPANCIES = "ほか{count}件（グラフのページを参照）"
 CREDIT_LINE_PX = chart_worker.FOOTER_LINE_PX
 CREDIT_TOP_PX = chart_worker.FOOTER_TOP_PX
 
 
 def credit_lines(
-    package: Package, resource: Resource | None, unit: str | None, site_name: str, address: str = ""
+    package: Package,
+    resource: Resource | None,
+    unit: str | None,
+    site_name: str,
+    address: str = "",
+    *,
+    words: Strings,
 ) -> tuple[str, ...]:
     """The paragraphs an image (a chart, a map) carries about itself (footer_lines wraps them for a layout)."""
     paragraphs: list[str] = []
     for source in (resource.sources if resource is not None else ()) or package.sources:
-        text = f"{SOURCE_WORD}：{source.title}" + (f"（{source.slide}）" if source.slide else "")
+        parts = [
+            words("charts.credit_source_at", title=source.title, slide=source.slide)
+            if source.slide
+            else words("charts.credit_source", title=source.title)
+        ]
         if source.survey:
-            text += f"／{SURVEY_WORD}：{source.survey}"
+            parts.append(words("charts.credit_survey", survey=source.survey))
         if source.reference_date:
-            text += f"／{DATE_WORD}：{unify_years(source.reference_date)}"
-        paragraphs.append(text)
-    facts = [f"{UNIT_WORD}：{unit}"] if unit else []
-    licences = "、".join(licence.name or licence.title for licence in package.licenses)
+            parts.append(words("charts.credit_date", date=unify_years(source.reference_date, words)))
+        paragraphs.append(words("charts.credit_separator").join(parts))
+    facts = [words("charts.credit_unit", unit=unit)] if unit else []
+    licences = words("list_separator").join(licence.name or licence.title for licence in package.licenses)
     if licences:
-        facts.append(f"{LICENCE_WORD}：{licences}")
+        facts.append(words("charts.credit_licence", licences=licences))
     if facts:
-        paragraphs.append("　".join(facts))
+        paragraphs.append(words("charts.credit_facts_separator").join(facts))
     contradicted = resource.findings if resource is not None else ()
     if contradicted:
-        more = MORE_DISCREPANCIES.format(count=len(contradicted) - 1) if len(contradicted) > 1 else ""
-        paragraphs.append(f"{DISCREPANCY_WORD}：{unify_years(contradicted[0].note)}{more}")
+        note = unify_years(contradicted[0].note, words)
+        more = len(contradicted) - 1
+        paragraphs.append(
+            words("charts.credit_discrepancies", note=note, count=more)
+            if more
+            else words("charts.credit_discrepancy", note=note)
+        )
     paragraphs.append(site_name)
     if address:
         paragraphs.append(address)
@@ -306,13 +330,6 @@ WIDE = Layout("wide", 720, 300, 280, "")
 NARROW = Layout("narrow", 320, 240, 124, ".narrow")
 LAYOUTS = {layout.name: layout for layout in (WIDE, NARROW)}
 
-# Words the charts draw (Vega draws them, so they cannot live in a template).
-PRINTED = "資料に記載の値"
-RECONSTRUCTED = "グラフから再構成した値"
-VALUE_KIND = "値"
-BREAK_RULE = "破線"
-EVERY_YEAR = "各年"
-
 
 def _built_with_altair(builder: Callable[P, dict[str, Any]]) -> Callable[P, dict[str, Any]]:
     """Run a spec builder with altair's checks off: its debug mode validates every object as it is made (a third
@@ -331,16 +348,24 @@ def _built_with_altair(builder: Callable[P, dict[str, Any]]) -> Callable[P, dict
 
 @_built_with_altair
 def progress_spec(
-    title: str, unit: str, actual_label: str, actual: float, target_label: str, target: float
+    title: str,
+    unit: str,
+    actual_label: str,
+    actual: float,
+    target_label: str,
+    target: float,
+    actual_name: str,
+    target_name: str,
+    words: Strings,
 ) -> dict[str, Any]:
     """A bar for the actual value and a rule for the target: how far an indicator is from its target.
     One narrow layout (a single bar reads as well at any width), so that its text is legible on a phone: the bar
-    and the rule carry short names (the labels' words before their brackets), the subtitle the full labels."""
+    and the rule carry short names (実績, 目標), the subtitle the full labels."""
     import altair as alt
 
     width = NARROW.width
-    actual_label, target_label = unify_years(actual_label), unify_years(target_label)
-    actual_name, target_name = actual_label.split("（")[0], target_label.split("（")[0]
+    actual_label, target_label = unify_years(actual_label, words), unify_years(target_label, words)
+    actual_name, target_name = actual_name or actual_label, target_name or target_label
     bar = (
         alt.Chart()
         .mark_bar(color=PALETTE[0], size=36)
@@ -349,7 +374,7 @@ def progress_spec(
             x=alt.X(
                 field="value",
                 type="quantitative",
-                title=f"（{unit}）",
+                title=words("charts.progress_unit", unit=unit),
                 axis=alt.Axis(titleAnchor="end", labelOverlap=True, labelFlush=True),
                 scale=alt.Scale(domain=[0, max(actual, target) * 1.1]),
             ),
@@ -365,7 +390,8 @@ def progress_spec(
         .encode(x=at_target, text=alt.Text(field="label"))
     )
     subtitle = [line for label in (actual_label, target_label) for line in wrap(label, width, LABEL_PX)]
-    size = {"width": width, "height": 70, "description": f"{actual_label}と{target_label}"}
+    description = words("charts.progress_description", actual=actual_label, target=target_label)
+    size = {"width": width, "height": 70, "description": description}
     values = [{"label": actual_name, "value": actual}]
     return _finish([bar, rule, text], values, size, wrap(title, width, TITLE_PX), subtitle, width)
 
@@ -380,17 +406,17 @@ class _Categories:
     temporal: bool
 
 
-def _categories(field: Field, rows: list[Row]) -> _Categories:
+def _categories(field: Field, rows: list[Row], words: Strings) -> _Categories:
     values = [row.get(field.name) for row in rows]
-    labels = [display_value(field.name, field.type, value) for value in values]
+    labels = [display_value(field.name, field.type, value, words) for value in values]
     title = field.title
     days = {(value.month, value.day) for value in values if isinstance(value, date)}
     years = {value.year for value in values if isinstance(value, date)}
     if len(days) == 1 and len(years) > 1 and all(isinstance(value, date) for value in values):
         # Dates that all fall on the same day of the year (year-end counts) read as years; the day is said once.
         ((month, day),) = days
-        labels = [year_label(value.year) for value in values if isinstance(value, date)]
-        title = f"{title}（{EVERY_YEAR}{month}月{day}日）"
+        labels = [year_label(value.year, words) for value in values if isinstance(value, date)]
+        title = words("charts.every_year", title=title, month=month, day=day)
     order: list[str] = list(dict.fromkeys(labels))  # the CSV's order
     if field.type in {"integer", "number"}:
         number_of = {
@@ -421,11 +447,11 @@ class _Plan:
     height: int  # of the plot
 
 
-def _plan_layout(resource: Resource, chart: Chart, layout: Layout) -> _Plan:
+def _plan_layout(resource: Resource, chart: Chart, layout: Layout, words: Strings) -> _Plan:
     rows = charted_rows(resource, chart)
-    x = _categories(resource.field(chart.x), rows)
+    x = _categories(resource.field(chart.x), rows, words)
     color_field = resource.field(chart.color) if chart.color else None
-    color = _categories(color_field, rows) if color_field else None
+    color = _categories(color_field, rows, words) if color_field else None
     # Bars whose labels do not fit side by side are turned (horizontal), except over time, where the labels
     # (years, never broken) lean instead.
     plot_width = layout.width - 80  # the value axis's labels and title take about 80 px
@@ -448,13 +474,13 @@ def _plan_layout(resource: Resource, chart: Chart, layout: Layout) -> _Plan:
     return _Plan(layout, rows, x, color, horizontal, fits_flat, widest, plot_width, axis_of, legend_of, columns, height)
 
 
-def embed_height(resource: Resource, chart: Chart, footer_lines: int) -> int:
+def embed_height(resource: Resource, chart: Chart, footer_lines: int, words: Strings) -> int:
     """The height, in px, of a frame that shows the wide image and the embed's line of source and licence: an
     estimate from the layout (the images are drawn while the pages that print it render). The embedded page fits
     the image into whatever frame it gets, so an estimate a little off costs only some white space."""
-    plan = _plan_layout(resource, chart, WIDE)
-    title = len(wrap(unify_years(chart.title), WIDE.width, TITLE_PX)) * 19 + 10
-    subtitle = sum(len(wrap(f"{BREAK_RULE}：{unify_years(b.note)}", WIDE.width, LABEL_PX)) for b in chart.breaks)
+    plan = _plan_layout(resource, chart, WIDE, words)
+    title = len(wrap(unify_years(chart.title, words), WIDE.width, TITLE_PX)) * 19 + 10
+    subtitle = sum(len(wrap(_break_subtitle(b, words), WIDE.width, LABEL_PX)) for b in chart.breaks)
     below = 24 if plan.horizontal else 24 + LINE_PX  # the value axis, or the category axis and its title
     if not plan.horizontal and not plan.fits_flat:
         below += round(plan.widest * (0.71 if len(plan.x.order) <= 8 else 1.0))
@@ -473,17 +499,18 @@ EMBED_CAPTION_PX = 56  # the embedded page's line of source, licence and link, a
 
 
 @_built_with_altair
-def chart_spec(resource: Resource, chart: Chart, layout_name: str = "wide") -> dict[str, Any]:
+def chart_spec(resource: Resource, chart: Chart, layout_name: str, words: Strings) -> dict[str, Any]:
     """The Vega-Lite spec of a declared chart in one layout (``wide`` or ``narrow``), built with altair."""
     import altair as alt
 
     layout = LAYOUTS[layout_name]
-    plan = _plan_layout(resource, chart, layout)
+    plan = _plan_layout(resource, chart, layout, words)
+    printed, reconstructed_kind = words("charts.printed_value"), words("charts.reconstructed_value")
     rows, x, color, horizontal = plan.rows, plan.x, plan.color, plan.horizontal
     plot_width, axis_of, legend_of = plan.plot_width, plan.axis_of, plan.legend_of
     color_field = resource.field(chart.color) if chart.color else None
     y_field = resource.field(chart.y)
-    y_title = value_title(y_field)
+    y_title = value_title(y_field, words)
     y_format = ",d" if y_field.type == "integer" else ",~f"
     line_like = chart.type == "line"
     reconstructed = any(row.get("reconstructed") is True for row in rows)
@@ -499,9 +526,9 @@ def chart_spec(resource: Resource, chart: Chart, layout_name: str = "wide") -> d
             label = color.labels[index]
             entry.update(color=legend_of[label], color_label=label, color_rank=color.order.index(label))
         if reconstructed:
-            entry["kind"] = RECONSTRUCTED if row.get("reconstructed") is True else PRINTED
+            entry["kind"] = reconstructed_kind if row.get("reconstructed") is True else printed
         for number, item in enumerate(chart.breaks):
-            entry[f"break_{number}"] = unify_years(item.note)
+            entry[f"break_{number}"] = unify_years(item.note, words)
         data.append(entry)
 
     category_channel, value_channel = ("y", "x") if horizontal else ("x", "y")
@@ -556,23 +583,27 @@ def chart_spec(resource: Resource, chart: Chart, layout_name: str = "wide") -> d
             encoding["order"] = alt.Order(field="color_rank", type="quantitative")
     tooltip.append(alt.Tooltip(field="y", type="quantitative", title=y_title, format=y_format))
     if reconstructed:
-        tooltip.append(alt.Tooltip(field="kind", type="nominal", title=VALUE_KIND))
+        tooltip.append(alt.Tooltip(field="kind", type="nominal", title=words("charts.value_kind")))
     tooltip += [alt.Tooltip(field=f"break_{n}", type="nominal", title=b.label) for n, b in enumerate(chart.breaks)]
     encoding["tooltip"] = tooltip
 
-    kinds = [kind for kind in (PRINTED, RECONSTRUCTED) if any(entry.get("kind") == kind for entry in data)]
-    layers = _data_layers(chart, encoding, kinds, single_colour=color is None, horizontal=horizontal)
+    kinds = [kind for kind in (printed, reconstructed_kind) if any(entry.get("kind") == kind for entry in data)]
+    layers = _data_layers(chart, encoding, kinds, words, single_colour=color is None, horizontal=horizontal)
     subtitle: list[str] = []
     for item in chart.breaks:
-        before = axis_of.get(_display_break(resource.field(chart.x), item.before), "")
-        layers += _break_layers(item, before, category_channel, horizontal, layout)
-        subtitle += wrap(f"{BREAK_RULE}：{unify_years(item.note)}", layout.width, LABEL_PX)
+        before = axis_of.get(_display_break(resource.field(chart.x), item.before, words), "")
+        layers += _break_layers(item, before, category_channel, horizontal, layout, words)
+        subtitle += wrap(_break_subtitle(item, words), layout.width, LABEL_PX)
 
     size: dict[str, Any] = {"width": layout.width, "height": plan.height, "description": chart.description}
     if padding_left:
         size["padding"] = {"left": round(padding_left) + 5, "top": 5, "right": 5, "bottom": 5}
-    title = wrap(unify_years(chart.title), layout.width, TITLE_PX)
+    title = wrap(unify_years(chart.title, words), layout.width, TITLE_PX)
     return _finish(layers, data, size, title, subtitle, layout.width)
+
+
+def _break_subtitle(item: SeriesBreak, words: Strings) -> str:
+    return words("charts.break_subtitle", note=unify_years(item.note, words))
 
 
 BAR_BAND = 0.8  # the share of its band that a bar (or a group of bars) takes
@@ -587,13 +618,14 @@ def charted_rows(resource: Resource, chart: Chart) -> list[Row]:
     ]
 
 
-def value_title(field: Field) -> str:
+def value_title(field: Field, words: Strings) -> str:
     """A value field's title with its unit, as a chart's axis names it: 相談件数（件）."""
-    return unify_years(f"{field.title}（{field.unit}）" if field.unit else field.title)
+    title = words("charts.value_title", title=field.title, unit=field.unit) if field.unit else field.title
+    return unify_years(title, words)
 
 
 def _data_layers(
-    chart: Chart, encoding: dict[str, Any], kinds: list[str], *, single_colour: bool, horizontal: bool
+    chart: Chart, encoding: dict[str, Any], kinds: list[str], words: Strings, *, single_colour: bool, horizontal: bool
 ) -> list[Any]:
     """The bars, or the line and its points; rows reconstructed from a garbled chart are drawn differently
     (pale outlined bars, triangular points) and a legend above the plot says so."""
@@ -601,12 +633,13 @@ def _data_layers(
 
     colour: dict[str, Any] = {"color": PALETTE[0]} if single_colour else {}
     # Two legends at the bottom would not fit a phone's width side by side: this one goes on top.
-    legend: dict[str, Any] = {"orient": "top", "direction": "vertical", "title": VALUE_KIND}
+    legend: dict[str, Any] = {"orient": "top", "direction": "vertical", "title": words("charts.value_kind")}
+    printed, reconstructed = words("charts.printed_value"), words("charts.reconstructed_value")
     kind_scale: dict[str, Any] = {"domain": kinds, "type": "ordinal"}
     if chart.type == "line":
         points = dict(encoding)
-        if kinds and RECONSTRUCTED in kinds:
-            shapes = ["circle" if kind == PRINTED else "triangle-up" for kind in kinds]
+        if kinds and reconstructed in kinds:
+            shapes = ["circle" if kind == printed else "triangle-up" for kind in kinds]
             points["shape"] = alt.Shape(
                 field="kind", type="nominal", scale=alt.Scale(**kind_scale, range=shapes), legend=alt.Legend(**legend)
             )
@@ -619,10 +652,10 @@ def _data_layers(
     grouped = "xOffset" in encoding or "yOffset" in encoding
     thickness = "height" if horizontal else "width"
     mark: dict[str, Any] = {**colour, thickness: {"band": 0.85 if grouped else BAR_BAND}}
-    if kinds and RECONSTRUCTED in kinds:
+    if kinds and reconstructed in kinds:
         square = alt.Legend(**legend, symbolType="square", symbolFillColor="#666", symbolStrokeColor="#000")
-        opacity = [1 if kind == PRINTED else 0.55 for kind in kinds]
-        outline = [0 if kind == PRINTED else 2 for kind in kinds]
+        opacity = [1 if kind == printed else 0.55 for kind in kinds]
+        outline = [0 if kind == printed else 2 for kind in kinds]
         bars["opacity"] = alt.Opacity(
             field="kind", type="ordinal", scale=alt.Scale(**kind_scale, range=opacity), legend=square
         )
@@ -633,7 +666,9 @@ def _data_layers(
     return [alt.Chart().mark_bar(**mark).encode(**bars)]
 
 
-def _break_layers(item: SeriesBreak, before: str, channel: str, horizontal: bool, layout: Layout) -> list[Any]:
+def _break_layers(
+    item: SeriesBreak, before: str, channel: str, horizontal: bool, layout: Layout, words: Strings
+) -> list[Any]:
     """A dashed rule in the gap before the category ``before``, with the break's label beside it."""
     import altair as alt
 
@@ -642,9 +677,9 @@ def _break_layers(item: SeriesBreak, before: str, channel: str, horizontal: bool
     # Bands touch and their bars and points are centred: a band's start is the midpoint between two categories.
     position = {"x": alt.X, "y": alt.Y}[channel]
     at = position(field="x", type="nominal", bandPosition=0)
-    note = unify_years(item.note)
+    note = unify_years(item.note, words)
     tooltip = [
-        alt.Tooltip(field="label", type="nominal", title=BREAK_RULE),
+        alt.Tooltip(field="label", type="nominal", title=words("charts.break_rule")),
         alt.Tooltip(field="note", type="nominal", title=item.label),
     ]
     text: dict[str, Any] = {"color": "#222", "fontSize": LABEL_PX, "lineBreak": "\n"}
@@ -658,8 +693,8 @@ def _break_layers(item: SeriesBreak, before: str, channel: str, horizontal: bool
         .mark_rule(color="#333", strokeWidth=1.5, strokeDash=[5, 4])
         .encode(**{channel: at, "tooltip": tooltip})
     )
-    words = alt.Chart(_inline([{"x": before, "text": label}])).mark_text(**text)
-    return [rule, words.encode(**{channel: at, "text": alt.Text(field="text")})]
+    label_text = alt.Chart(_inline([{"x": before, "text": label}])).mark_text(**text)
+    return [rule, label_text.encode(**{channel: at, "text": alt.Text(field="text")})]
 
 
 def _finish(
@@ -711,8 +746,8 @@ def _inline(values: list[dict[str, Any]]) -> Any:
     return alt.Data(values=values)  # type: ignore[no-untyped-call]
 
 
-def _display_break(field: Field, before: Any) -> str:
-    return display_value(field.name, field.type, before)
+def _display_break(field: Field, before: Any, words: Strings) -> str:
+    return display_value(field.name, field.type, before, words)
 
 
 def _widest(labels: list[str]) -> float:

@@ -10,12 +10,14 @@ from markupsafe import Markup, escape
 
 from .content import Term
 from .model import Field
+from .strings import Strings
 from .typeset import date_label, display_value, keep_together, typeset_html
 
 # Fields that annotate a row rather than hold one of its values: an empty cell there means "nothing to note".
 ANNOTATION_FIELDS = {"note", "notes", "reconstructed", "approx", "source", "url", "remarks"}
 # Units of things counted one by one: a count that is not a whole number (a median, an average) is shown
-# rounded to one decimal place, half up; the table that shows one says so (templates/_partials.html).
+# rounded to one decimal place, half up; the table that shows one says so (templates/_partials.html). These are
+# values of the data (a field's "unit", as the source prints it), recognised, not words the site writes.
 COUNT_UNITS = {"件", "人", "名", "回", "か所", "箇所", "市町村", "市区町村", "都道府県", "自治体", "団体", "機関"}
 COUNT_DECIMALS = 1
 
@@ -75,42 +77,44 @@ def rounds_counts(rows: Any, fields: Any) -> bool:
     return any(isinstance(row.get(name), float) and not row[name].is_integer() for row in rows for name in counted)
 
 
-def format_cell(value: Any, field: Field, row: Any = None, values: tuple[str, ...] = ()) -> Markup | str:
+def format_cell(
+    value: Any, field: Field, row: Any = None, values: tuple[str, ...] = (), *, words: Strings
+) -> Markup | str:
     """A cell as a table shows it; with its row, an empty value cell is told apart as missing or not applicable."""
     if value is None:
-        return Markup('<span class="missing">欠測</span>') if is_missing(field, row, values) else ""
+        return (
+            Markup('<span class="missing">{}</span>').format(words("charts.missing"))
+            if is_missing(field, row, values)
+            else ""
+        )
     if isinstance(value, bool):
         return "○" if value else ""
     if isinstance(value, int) and (field.name in {"fiscal_year", "year"} or field.name.endswith("_year")):
-        return Markup(f'<span class="nw">{escape(display_value(field.name, field.type, value))}</span>')
+        return Markup(f'<span class="nw">{escape(display_value(field.name, field.type, value, words))}</span>')
     if isinstance(value, date):
-        return Markup(f'<span class="nw">{escape(date_label(value))}</span>')
+        return Markup(f'<span class="nw">{escape(date_label(value, words))}</span>')
     if field.type in {"integer", "number"} and isinstance(value, (int, float)):
         return format_count(value) if field.unit in COUNT_UNITS else f"{value:,}"
     if isinstance(value, str):
-        return Markup(keep_together(display_value(field.name, field.type, value)))
+        return Markup(keep_together(display_value(field.name, field.type, value, words)))
     return str(value)
 
 
-def typeset(value: Any) -> Markup:
+def typeset(value: Any, words: Strings) -> Markup:
     """Text or HTML with the site's years and no break inside a year, a date or a number with its counter."""
     if isinstance(value, Markup):
-        return Markup(typeset_html(str(value)))
-    return Markup(typeset_html(str(escape(str(value)))))
+        return Markup(typeset_html(str(value), words))
+    return Markup(typeset_html(str(escape(str(value))), words))
 
 
-def format_constraints(field: Field) -> str:
+CONSTRAINTS = ("required", "unique", "minimum", "maximum", "pattern", "enum")  # named by the catalogue
+
+
+def format_constraints(field: Field, words: Strings) -> str:
+    """A field's constraints as the data dictionary lists them: 主キー、必須、最小: 0."""
     parts = []
-    labels = {
-        "required": "必須",
-        "unique": "一意",
-        "minimum": "最小",
-        "maximum": "最大",
-        "pattern": "形式",
-        "enum": "値",
-    }
     for key, value in sorted(field.constraints.items()):
-        label = labels.get(key, key)
+        label = words(f"charts.constraint_{key}") if key in CONSTRAINTS else key
         if value is True:
             parts.append(label)
         elif isinstance(value, list):
@@ -118,5 +122,5 @@ def format_constraints(field: Field) -> str:
         else:
             parts.append(f"{label}: {value}")
     if field.is_key:
-        parts.insert(0, "主キー")
-    return "、".join(parts)
+        parts.insert(0, words("charts.primary_key"))
+    return words("list_separator").join(parts)

@@ -170,10 +170,10 @@ def _build_stages(
     site = model.build_site(valid, site_config)
     tables = {(p.folder, r.descriptor["name"]): (r.display_path, r.row_numbers) for p in valid for r in p.resources}
     problems += coded(standing.check(site, tables), "standing")
-    site, caption_problems = captions.resolve(site, {p.folder: p.display_path for p in valid})
+    site, caption_problems = captions.resolve(site, {p.folder: p.display_path for p in valid}, words)
     problems += coded(caption_problems, "content")
     logic_models = [m for goal in site_config.goals if (m := logic.build_logic_model(site, goal, words)) is not None]
-    local = localgov.gather(site)  # None: the site has no list of local governments
+    local = localgov.gather(site, words)  # None: the site has no list of local governments
     problems += localgov_problems(local, tables)
     problems += coded(validate.check_content_texts(loaded.content), "content")
     prose, content_problems = content.parse_content(loaded.content, site)
@@ -197,7 +197,7 @@ def _build_stages(
         return result
     name = site_config.name
     progress = [chart for logic_model in logic_models for chart in _progress_charts(logic_model, name, words)]
-    rendered, chart_files = charts.start_charts(site, progress, cache, renderer, name, options.base_url)
+    rendered, chart_files = charts.start_charts(site, progress, cache, renderer, name, words, options.base_url)
     map_files = maps.MapFiles(cache, renderer, loaded.topologies, name, options.base_url)
     map_plan = localgov_pages.plan_maps(local, site, map_files, words) if local is not None else None
     map_files.start()  # every map is planned: drawn in a worker while the pages render
@@ -257,23 +257,29 @@ def _progress_charts(
     """For each indicator with a target: its actual (baseline) value against the target line."""
     from . import charts
 
-    credits = charts.credit_lines(logic_model.package, None, None, site_name)
+    credits = charts.credit_lines(logic_model.package, None, None, site_name, words=words)
     progress: list[charts.ProgressChart] = []
     for indicator in logic_model.indicators:
         if indicator.baseline_value is None or indicator.target_value is None:
             continue
-        date, year = indicator.baseline_date, indicator.target_fiscal_year
-        actual = words("progress_actual", date=date) if date else words("progress_actual_undated")
-        target = words("progress_target", year=year) if year else words("progress_target_undated")
+        actual_name, target_name = words("charts.progress_actual"), words("charts.progress_target")
+        actual = words("charts.progress_actual_at", date=indicator.baseline_date) if indicator.baseline_date else None
+        target = (
+            words("charts.progress_target_in", year=indicator.target_fiscal_year)
+            if indicator.target_fiscal_year
+            else None
+        )
         progress.append(
             charts.ProgressChart(
                 indicator.id,
                 indicator.name,
                 indicator.unit,
-                actual,
+                actual or actual_name,
                 indicator.baseline_value,
-                target,
+                target or target_name,
                 indicator.target_value,
+                actual_name,
+                target_name,
                 credits,
                 logic_model.progress_folder,
             )

@@ -7,6 +7,7 @@ site works under any sub-path and when opened from disk.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -100,7 +101,7 @@ def render_site(
     config = site.config
     words = options.strings
     markdown = JapaneseMarkdown(content.glossary)  # one renderer for descriptions and prose pages
-    env = make_environment(templates, markdown, options.compiled_templates)
+    env = make_environment(templates, markdown, options.compiled_templates, options.strings)
     # Seen by every template and macro: a chart's address and a citation are absolute when this is known.
     env.globals.update(site_url=options.base_url, site_title=config.name)
     by_resource: dict[tuple[str, str], list[RenderedChart]] = {}
@@ -144,7 +145,7 @@ def render_site(
     macros = env.get_template("_partials.html").make_module({})
 
     def prose(item: Page, root: str, seen: set[str]) -> Markup:
-        return prose_pages.prose_html(item, markdown, root, seen, charts_index, macros)
+        return prose_pages.prose_html(item, markdown, root, seen, charts_index, macros, words)
 
     home_body = prose(home, "", home_seen) if home else None
     goal_summaries = [
@@ -228,8 +229,13 @@ def render_site(
 
 
 def make_environment(
-    templates: dict[str, str], markdown: JapaneseMarkdown | None = None, compiled: BytecodeCache | None = None
+    templates: dict[str, str],
+    markdown: JapaneseMarkdown | None = None,
+    compiled: BytecodeCache | None = None,
+    words: Strings | None = None,
 ) -> Environment:
+    """The templates' environment and its filters. The filters that write words (years, empty cells, the data
+    dictionary) need the catalogue: a page made without it (the redirect page) uses none of them."""
     env = Environment(
         loader=DictLoader(templates),
         autoescape=True,
@@ -242,24 +248,28 @@ def make_environment(
     @pass_context
     def render_markdown(context: Context, text: Any) -> Markup:
         """Markdown from data packages; glossary terms are linked on their first use on the page."""
+        assert words is not None
         root, seen = context.get("root"), context.get("glossary_seen")
         if not isinstance(root, str) or not isinstance(seen, set):
-            return typeset(Markup(markdown.render(str(text or ""))))
-        return typeset(Markup(markdown.render(str(text or ""), lambda term: glossary_href(term, root), seen)))
+            return typeset(Markup(markdown.render(str(text or ""))), words=words)
+        rendered = markdown.render(str(text or ""), lambda term: glossary_href(term, root), seen)
+        return typeset(Markup(rendered), words=words)
 
     env.globals["url"] = urls  # the one URL scheme: url.dataset(name), url.area(slug) … (urls.py)
-    env.filters["markdown"] = render_markdown
-    env.filters["cell"] = format_cell
-    env.filters["constraints"] = format_constraints
+    if words is not None:
+        env.filters["markdown"] = render_markdown
+        env.filters["cell"] = functools.partial(format_cell, words=words)
+        env.filters["constraints"] = functools.partial(format_constraints, words=words)
+        env.filters["fiscal_year"] = functools.partial(fiscal_year_label, words=words)
+        env.filters["typeset"] = functools.partial(typeset, words=words)
+        env.filters["date_label"] = functools.partial(_date_text, words=words)
+        # plain text (an alt attribute): years in the site's style
+        env.filters["years"] = functools.partial(unify_years, words=words)
     env.filters["json_script"] = json_script
     env.filters["safe_url"] = is_safe_url
-    env.filters["fiscal_year"] = fiscal_year_label
-    env.filters["typeset"] = typeset
     env.filters["empty_meaning"] = empty_meaning
     env.filters["value_names"] = value_names
     env.filters["rounds_counts"] = rounds_counts
-    env.filters["date_label"] = _date_text
-    env.filters["years"] = unify_years  # plain text (an alt attribute): years in the site's style
     env.filters["evidence_href"] = logic_pages.evidence_href
     env.filters["row_standing"] = standing.of_row  # a row's standing and its id: templates/_standing.html
     env.filters["statement"] = standing.statement_of
@@ -566,9 +576,9 @@ def is_safe_url(value: Any) -> bool:
     return isinstance(value, str) and urlparse(value.strip()).scheme in {"http", "https"}
 
 
-def _date_text(value: Any) -> str:
-    """An ISO date (a package's update) in Japanese form; any other text with its years unified."""
-    return unify_years(str(value))
+def _date_text(value: Any, words: Strings) -> str:
+    """An ISO date (a package's update) in the site's style; any other text with its years unified."""
+    return unify_years(str(value), words)
 
 
 def _plain(markdown_text: str) -> str:

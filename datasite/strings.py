@@ -90,10 +90,6 @@ KEYS: dict[str, tuple[str, ...]] = {
     "reference_indicator_label": ("number",),
     "amount_thousand_yen": ("amount",),
     "amount_oku_yen": ("amount",),
-    "progress_actual": ("date",),
-    "progress_actual_undated": (),
-    "progress_target": ("year",),
-    "progress_target_undated": (),
 }
 # The words of features, asked for as "<feature>.<name>" and written in a sub-table [<language>.<feature>].
 # The checklist review's findings and explanations (datasite/policy/).
@@ -227,7 +223,49 @@ REVIEW_KEYS: dict[str, tuple[str, ...]] = {
 # The local-government pages' comparisons, legends and credits (datasite/localgov/).
 LOCALGOV_KEYS: dict[str, tuple[str, ...]] = {}
 # What charts, tables and downloads write: credit lines, axis words, formats of years and numbers.
-CHART_KEYS: dict[str, tuple[str, ...]] = {}
+CHART_KEYS: dict[str, tuple[str, ...]] = {
+    "fiscal_year": ("year", "era", "era_year"),
+    "calendar_year": ("year", "era", "era_year"),
+    "date": ("year", "era", "era_year", "month", "day"),
+    "fiscal_year_without_era": ("year",),
+    "calendar_year_without_era": ("year",),
+    "date_without_era": ("year", "month", "day"),
+    "era_fiscal_year": ("era", "era_year"),
+    "first_era_year": (),
+    "fiscal_year_range": ("first", "last", "era", "first_era_year", "last_era_year"),
+    "calendar_year_range": ("first", "last", "era", "first_era_year", "last_era_year"),
+    "credit_source": ("title",),
+    "credit_source_at": ("title", "slide"),
+    "credit_survey": ("survey",),
+    "credit_date": ("date",),
+    "credit_separator": (),
+    "credit_unit": ("unit",),
+    "credit_licence": ("licences",),
+    "credit_facts_separator": (),
+    "credit_discrepancy": ("note",),
+    "credit_discrepancies": ("note", "count"),
+    "printed_value": (),
+    "reconstructed_value": (),
+    "value_kind": (),
+    "break_rule": (),
+    "break_subtitle": ("note",),
+    "every_year": ("title", "month", "day"),
+    "value_title": ("title", "unit"),
+    "progress_unit": ("unit",),
+    "progress_actual": (),
+    "progress_actual_at": ("date",),
+    "progress_target": (),
+    "progress_target_in": ("year",),
+    "progress_description": ("actual", "target"),
+    "missing": (),
+    "primary_key": (),
+    "constraint_required": (),
+    "constraint_unique": (),
+    "constraint_minimum": (),
+    "constraint_maximum": (),
+    "constraint_pattern": (),
+    "constraint_enum": (),
+}
 KEYS.update({f"checklist.{key}": names for key, names in REVIEW_KEYS.items()})
 KEYS.update({f"localgov.{key}": names for key, names in LOCALGOV_KEYS.items()})
 KEYS.update({f"charts.{key}": names for key, names in CHART_KEYS.items()})

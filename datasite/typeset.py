@@ -6,6 +6,12 @@ year in brackets, ``2023（令和5）年度`` for a fiscal year, ``2023（令和
 document) or the Western year alone (``2023年度``) is shown in that style, except inside 「」 and 『』,
 which quote the source verbatim (a document title such as 「令和元年度事前分析表」 stays as printed).
 
+The style is words of the site's language, in the catalogue (templates/strings.toml, ``[ja.charts]``:
+``fiscal_year = "{year}（{era}{era_year}）年度"``; an English edition writes ``"FY{year}"``): every function that
+writes a year takes the catalogue (``words``). What this module holds itself is data of the Japanese calendar and
+script, which it recognises in the text it is given: the eras and their first days, how a year, a counter or a
+number is written in Japanese, and which characters may not start or end a line.
+
 A year, a date, and a number with its counter or unit are kept on one line: on pages they are wrapped
 in ``<span class="nw">`` (white-space: nowrap), and chart labels are wrapped only between them.
 Pure functions of the standard library only: chart workers import this module.
@@ -17,16 +23,25 @@ import re
 import unicodedata
 from datetime import date
 from html import escape
-from typing import Any
+from typing import Any, Protocol
 
-# (era, first Western year, first day) — newest first.
+
+class Words(Protocol):
+    """The catalogue of the site's words (strings.Strings): a text by key, its placeholders filled in."""
+
+    def __call__(self, key: str, /, **values: Any) -> str: ...
+
+
+# (era, first Western year, first day) — newest first: the Japanese calendar, which the source's years are
+# written in (令和5年度) and which the site's year style names.
 ERAS = (("令和", 2019, date(2019, 5, 1)), ("平成", 1989, date(1989, 1, 8)), ("昭和", 1926, date(1926, 12, 25)))
 ERA_BASE = {name: first - 1 for name, first, _ in ERAS}
 _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
-def _era_number(n: int) -> str:
-    return "元" if n == 1 else str(n)
+def _era_number(n: int, words: Words) -> str:
+    """An era's year as written: its first year has a name of its own (元)."""
+    return words("charts.first_era_year") if n == 1 else str(n)
 
 
 def _era_of_year(year: int) -> tuple[str, int]:
@@ -37,64 +52,82 @@ def _era_of_year(year: int) -> tuple[str, int]:
     return "", 0
 
 
-def era_label(fiscal_year: int) -> str:
-    """令和/平成 label of a Japanese fiscal year (April–March): 2019 → 令和元年度."""
+def _year_in(key: str, year: int, era: str, words: Words) -> str:
+    """``year`` in the catalogue's pattern ``key`` (fiscal_year, calendar_year), named in ``era`` (or without an
+    era when it has none)."""
+    if not era:
+        return words(f"charts.{key}_without_era", year=year)
+    return words(f"charts.{key}", year=year, era=era, era_year=_era_number(year - ERA_BASE[era], words))
+
+
+def era_label(fiscal_year: int, words: Words) -> str:
+    """The era label of a Japanese fiscal year (April–March): 2019 → 令和元年度."""
     name, n = _era_of_year(fiscal_year)
-    return f"{name}{_era_number(n)}年度" if name else f"{fiscal_year}年度"
+    if not name:
+        return words("charts.fiscal_year_without_era", year=fiscal_year)
+    return words("charts.era_fiscal_year", era=name, era_year=_era_number(n, words))
 
 
-def fiscal_year_label(fiscal_year: int) -> str:
+def fiscal_year_label(fiscal_year: int, words: Words) -> str:
     """2023 → 2023（令和5）年度."""
-    name, n = _era_of_year(fiscal_year)
-    return f"{fiscal_year}（{name}{_era_number(n)}）年度" if name else f"{fiscal_year}年度"
+    return _year_in("fiscal_year", fiscal_year, _era_of_year(fiscal_year)[0], words)
 
 
-def year_label(year: int) -> str:
+def year_label(year: int, words: Words) -> str:
     """A calendar year: 2023 → 2023（令和5）年."""
-    name, n = _era_of_year(year)
-    return f"{year}（{name}{_era_number(n)}）年" if name else f"{year}年"
+    return _year_in("calendar_year", year, _era_of_year(year)[0], words)
 
 
-def date_label(day: date) -> str:
+def date_label(day: date, words: Words) -> str:
     """2023-12-31 → 2023（令和5）年12月31日 (the era of the day itself: 2019-04-30 is 平成31年)."""
     for name, first, start in ERAS:
         if day >= start:
-            return f"{day.year}（{name}{_era_number(day.year - first + 1)}）年{day.month}月{day.day}日"
-    return f"{day.year}年{day.month}月{day.day}日"
+            era_year = _era_number(day.year - first + 1, words)
+            return words("charts.date", year=day.year, era=name, era_year=era_year, month=day.month, day=day.day)
+    return words("charts.date_without_era", year=day.year, month=day.month, day=day.day)
 
 
 # --- free text ------------------------------------------------------------------------------------------------------
 
+# How a year is written in Japanese text: with its era (令和5年度, 令和4～8年度) or the Western year (2023年度).
 _ERA = r"(令和|平成|昭和)\s*(元|[0-9０-９]{1,2})"
-_ERA_RANGE = re.compile(_ERA + r"\s*[~〜～]\s*([0-9０-９]{1,2})\s*(年度|年)")
-_ERA_YEAR = re.compile(_ERA + r"\s*(年度|年)")
-_WESTERN_YEAR = re.compile(r"(?<![0-9０-９.,])(19[89][0-9]|20[0-9]{2})(年度|年)")
+_FISCAL_OR_CALENDAR = r"(?:(?P<fiscal>年度)|年)"  # the group "fiscal" says which
+_FIRST_YEAR = "元"  # an era's first year (令和元年度)
+_ERA_RANGE = re.compile(_ERA + r"\s*[~〜～]\s*([0-9０-９]{1,2})\s*" + _FISCAL_OR_CALENDAR)
+_ERA_YEAR = re.compile(_ERA + r"\s*" + _FISCAL_OR_CALENDAR)
+_WESTERN_YEAR = re.compile(r"(?<![0-9０-９.,])(19[89][0-9]|20[0-9]{2})" + _FISCAL_OR_CALENDAR)
 _ISO_DATE = re.compile(r"(?<![0-9])(\d{4})-(\d{2})-(\d{2})(?![0-9])")
 
 
 def _western(era: str, number: str) -> int:
-    n = 1 if number == "元" else int(number.translate(_DIGITS))
+    n = 1 if number == _FIRST_YEAR else int(number.translate(_DIGITS))
     return ERA_BASE[era] + n
 
 
-def _unify_unquoted(text: str) -> str:
+def _unify_unquoted(text: str, words: Words) -> str:
     def era_range(match: re.Match[str]) -> str:
-        era, first, last, suffix = match.groups()
+        era, first, last = match.group(1, 2, 3)
         start, end = _western(era, first), _western(era, last)
-        return f"{start}～{end}（{era}{_era_number(start - ERA_BASE[era])}～{end - ERA_BASE[era]}）{suffix}"
+        return words(
+            "charts.fiscal_year_range" if match.group("fiscal") else "charts.calendar_year_range",
+            first=start,
+            last=end,
+            era=era,
+            first_era_year=_era_number(start - ERA_BASE[era], words),
+            last_era_year=end - ERA_BASE[era],
+        )
 
     def era_year(match: re.Match[str]) -> str:
-        era, number, suffix = match.groups()
-        year = _western(era, number)
-        return f"{year}（{era}{_era_number(year - ERA_BASE[era])}）{suffix}"
+        era, number = match.group(1, 2)
+        return _year_in("fiscal_year" if match.group("fiscal") else "calendar_year", _western(era, number), era, words)
 
     def western_year(match: re.Match[str]) -> str:
-        year, suffix = int(match.group(1)), match.group(2)
-        return fiscal_year_label(year) if suffix == "年度" else year_label(year)
+        year = int(match.group(1))
+        return fiscal_year_label(year, words) if match.group("fiscal") else year_label(year, words)
 
     def iso_date(match: re.Match[str]) -> str:
         try:
-            return date_label(date(int(match.group(1)), int(match.group(2)), int(match.group(3))))
+            return date_label(date(int(match.group(1)), int(match.group(2)), int(match.group(3))), words)
         except ValueError:
             return match.group(0)
 
@@ -108,19 +141,19 @@ OPENING_QUOTES = "「『"
 CLOSING_QUOTES = "」』"
 
 
-def unify_years(text: str, depth: int = 0) -> str:
+def unify_years(text: str, words: Words, depth: int = 0) -> str:
     """Every year and date of ``text`` in the site's style, except inside quotes (see the module)."""
-    return _unify(text, depth)[0]
+    return _unify(text, depth, words)[0]
 
 
-def _unify(text: str, depth: int) -> tuple[str, int]:
+def _unify(text: str, depth: int, words: Words) -> tuple[str, int]:
     """``text`` with its unquoted years unified, and the quote depth at its end (quotes span HTML tags)."""
     out: list[str] = []
     plain: list[str] = []
     for char in text:
         if char in OPENING_QUOTES:
             if depth == 0:
-                out.append(_unify_unquoted("".join(plain)))
+                out.append(_unify_unquoted("".join(plain), words))
                 plain = []
             depth += 1
             out.append(char)
@@ -131,7 +164,7 @@ def _unify(text: str, depth: int) -> tuple[str, int]:
             plain.append(char)
         else:
             out.append(char)
-    out.append(_unify_unquoted("".join(plain)))
+    out.append(_unify_unquoted("".join(plain), words))
     return "".join(out), depth
 
 
@@ -166,7 +199,7 @@ _TAG = re.compile(r"(<[^>]*>)")
 _SKIPPED = re.compile(r"<(/?)(code|pre|script|style|title|textarea|span class=\"nw\")\b", re.IGNORECASE)
 
 
-def typeset_html(html: str) -> str:
+def typeset_html(html: str, words: Words) -> str:
     """HTML (escaped text between tags, as jinja2 and markdown-it write it) with its years unified and
     kept on one line. Text inside <code>, <pre> and existing no-wrap spans is left alone."""
     import html as html_module
@@ -187,7 +220,7 @@ def typeset_html(html: str) -> str:
             out.append(part)
         else:
             text = html_module.unescape(part)
-            unified, depth = _unify(text, depth)
+            unified, depth = _unify(text, depth, words)
             out.append(keep_together(unified))
     return "".join(out)
 
@@ -251,20 +284,20 @@ def wrap(text: str, max_px: float, font_px: float) -> list[str]:
     return ["".join(line).strip() for line in lines if "".join(line).strip()] or [""]
 
 
-def display_value(name: str, kind: str, value: Any) -> str:
+def display_value(name: str, kind: str, value: Any, words: Words) -> str:
     """A cell as a chart or a sentence shows it: years and dates in the site's style, other text unified."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int) and (name == "fiscal_year" or name.endswith("_fiscal_year")):
-        return fiscal_year_label(value)
+        return fiscal_year_label(value, words)
     if isinstance(value, int) and (name == "year" or name.endswith("_year")):
-        return year_label(value)
+        return year_label(value, words)
     if isinstance(value, date):
-        return date_label(value)
+        return date_label(value, words)
     if kind == "date" and isinstance(value, str):
-        return unify_years(value)
+        return unify_years(value, words)
     if isinstance(value, str):
-        return unify_years(value)
+        return unify_years(value, words)
     return str(value)

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from datasite import captions, load, model, validate
 from datasite.formatting import format_cell
 from datasite.model import Resource, Site
-from tests.conftest import ROOT, site_config
+from tests.conftest import ROOT, WORDS, site_config
 
 DATA = ROOT / "datapackages"
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
@@ -50,14 +50,14 @@ def test_no_figure_is_typed_into_a_caption(site: Site) -> None:
 
 def test_every_caption_figure_equals_its_data(site: Site) -> None:
     """Each number in a resolved caption is a cell of a table as the site shows it (value, unit, year label)."""
-    resolved, problems = captions.resolve(site, {})
+    resolved, problems = captions.resolve(site, {}, WORDS)
     assert problems == []
     shown: set[str] = set()
     for resource in resolved.resources:
         for row in resource.rows:
             for f in resource.fields:
                 if row.get(f.name) is not None:
-                    shown.add(str(format_cell(row[f.name], f)))
+                    shown.add(str(format_cell(row[f.name], f, words=WORDS)))
     shown_numbers = {n for text in shown for n in NUMBER.findall(text)}
     for resource in resolved.resources:
         for chart in resource.charts:
@@ -67,7 +67,7 @@ def test_every_caption_figure_equals_its_data(site: Site) -> None:
 
 def test_published_captions_are_the_resolved_ones(site: Site, real_site: Path) -> None:
     """The caption under each chart on the site, its text alternative and its SVG title are the data's figures."""
-    resolved, _ = captions.resolve(site, {})
+    resolved, _ = captions.resolve(site, {}, WORDS)
     for resource in resolved.resources:
         for chart in resource.charts:
             stem = real_site / "charts" / resource.package / f"{resource.name}-{chart.name}"
@@ -90,7 +90,7 @@ def test_a_caption_directive_that_finds_nothing_is_an_error(site: Site) -> None:
     )
     broken_site = replace(site, packages=tuple(changed if p is package else p for p in site.packages))
     _, problems = captions.resolve(
-        broken_site, {"prefectural-caravan": "datapackages/prefectural-caravan/datapackage.json"}
+        broken_site, {"prefectural-caravan": "datapackages/prefectural-caravan/datapackage.json"}, WORDS
     )
     assert [(p.path, p.field) for p in problems] == [
         ("datapackages/prefectural-caravan/datapackage.json", "description")
@@ -102,15 +102,21 @@ def test_a_fiscal_year_reads_as_its_label_without_a_second_unit(site: Site) -> N
     resource = next(
         r for r in site.resources if r.package == "guardianship-training" and r.name == "system-training-participants"
     )
-    text, problems = captions.caption_text("{{value fiscal_year era_label=令和元年度 course=基礎研修}}", resource, {})
+    text, problems = captions.caption_text(
+        "{{value fiscal_year era_label=令和元年度 course=基礎研修}}", resource, {}, WORDS
+    )
     field = resource.field("fiscal_year")
     assert field.unit == "年度", "the table declares a unit for its year column"
-    assert problems == [] and text == Markup(format_cell(2019, field)).striptags() and not text.endswith("年度年度")
+    assert (
+        problems == []
+        and text == Markup(format_cell(2019, field, words=WORDS)).striptags()
+        and not text.endswith("年度年度")
+    )
 
 
 def test_trend_captions_do_not_compare_across_the_break(site: Site) -> None:
     """Hikikomori consultations: municipalities are counted only from 令和4年度 (issue 16, point 6)."""
-    resolved, _ = captions.resolve(site, {})
+    resolved, _ = captions.resolve(site, {}, WORDS)
     for name in ("cases-trend", "persons-trend"):
         resource = next(r for r in resolved.resources if r.package == "hikikomori-consultations" and r.name == name)
         description = resource.charts[0].description

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 
 from datasite import charts
 from datasite.model import Chart, Field, Resource, SeriesBreak
-from tests.conftest import ROOT
+from tests.conftest import ROOT, WORDS
 
 SCHEMA_CACHE: dict[str, object] = {}
 # The content column of a 360 px screen (1 rem of padding each side): a narrow chart this wide is drawn 1:1.
@@ -179,7 +180,7 @@ BREAK = SeriesBreak(2022, "集計範囲の変更", "令和3年度までは都道
 @pytest.mark.parametrize("layout", ["wide", "narrow"])
 def test_a_series_break_is_drawn_named_in_the_subtitle_and_the_tooltips(kind: str, layout: str) -> None:
     resource = trend({2020: False, 2021: False, 2022: False, 2023: False}, (BREAK,), kind)
-    spec = charts.chart_spec(resource, resource.charts[0], layout)
+    spec = charts.chart_spec(resource, resource.charts[0], layout, WORDS)
     jsonschema.validate(spec, vega_lite_schema())
     rule = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "rule")
     assert rule["data"]["values"][0]["x"] == "2022（令和4）年度"
@@ -195,20 +196,20 @@ def test_a_series_break_is_drawn_named_in_the_subtitle_and_the_tooltips(kind: st
 
 def test_a_chart_without_reconstructed_rows_has_no_value_legend() -> None:
     resource = trend({2022: False, 2023: False})
-    spec = charts.chart_spec(resource, resource.charts[0])
+    spec = charts.chart_spec(resource, resource.charts[0], "wide", WORDS)
     assert all("shape" not in layer["encoding"] for layer in spec["layer"])
     assert all("kind" not in row for row in spec["data"]["values"])
 
 
 def test_reconstructed_points_are_triangles_and_reconstructed_bars_pale_and_outlined() -> None:
     resource = trend({2022: True, 2023: False})
-    line = charts.chart_spec(resource, resource.charts[0])
+    line = charts.chart_spec(resource, resource.charts[0], "wide", WORDS)
     points = line["layer"][1]["encoding"]["shape"]
     assert points["scale"]["domain"] == ["資料に記載の値", "グラフから再構成した値"]
     assert points["scale"]["range"] == ["circle", "triangle-up"]
     assert points["legend"]["title"] == "値"
     bar_resource = trend({2022: True, 2023: True}, kind="bar")
-    bars = charts.chart_spec(bar_resource, bar_resource.charts[0])["layer"][0]["encoding"]
+    bars = charts.chart_spec(bar_resource, bar_resource.charts[0], "wide", WORDS)["layer"][0]["encoding"]
     assert bars["opacity"]["scale"] == {"domain": ["グラフから再構成した値"], "type": "ordinal", "range": [0.55]}
     assert bars["strokeWidth"]["scale"]["range"] == [2]
 
@@ -219,7 +220,7 @@ def test_long_category_labels_turn_the_bars_and_wrap_between_words_never_inside_
     chart = Chart("c", "bar", "item", "value", None, {}, "題", "説明", ())
     fields = (field("item", key=True), field("value", "number", "割合", "%"))
     resource = Resource("p", "t", "表", "", "", (), (), "", fields, rows, "", (chart,), ())
-    spec = charts.chart_spec(resource, chart, "narrow")
+    spec = charts.chart_spec(resource, chart, "narrow", WORDS)
     encoding = encoding_of(spec)
     assert encoding["y"]["field"] == "x" and encoding["x"]["field"] == "y"  # turned
     wrapped = encoding["y"]["scale"]["domain"][0].split("\n")
@@ -230,9 +231,22 @@ def test_long_category_labels_turn_the_bars_and_wrap_between_words_never_inside_
 
 
 def test_progress_chart_is_narrow_and_writes_years_in_the_site_style() -> None:
-    spec = charts.progress_spec("中核機関の整備", "市町村", "実績（2024-04-01時点）", 1187, "目標（2025年度）", 1741)
+    labels = ("実績（2024-04-01時点）", 1187, "目標（2025年度）", 1741, "実績", "目標")
+    spec = charts.progress_spec("中核機関の整備", "市町村", *labels, WORDS)
     jsonschema.validate(spec, vega_lite_schema())
     assert spec["width"] == charts.NARROW.width
     assert spec["data"]["values"][0]["label"] == "実績"
     assert spec["layer"][1]["data"]["values"][0]["label"] == "目標"
     assert spec["title"]["subtitle"] == ["実績（2024（令和6）年4月1日時点）", "目標（2025（令和7）年度）"]
+
+
+def test_the_words_a_chart_draws_are_sent_with_it_and_key_its_cache() -> None:
+    drawn = charts.chart_words(WORDS)
+    assert drawn.texts and all(key.startswith("charts.") for key in drawn.texts)
+    relabelled = replace(WORDS, texts={**WORDS.texts, "charts.printed_value": "printed"})
+    assert repr(charts.chart_words(relabelled)) != repr(drawn)  # part of the spec's cache key (start_charts)
+    unrelated = replace(WORDS, texts={**WORDS.texts, "home": "Home"})
+    assert repr(charts.chart_words(unrelated)) == repr(drawn)
+    resource = trend({2022: True, 2023: False})
+    spec = charts.chart_spec(resource, resource.charts[0], "wide", relabelled)
+    assert spec["layer"][1]["encoding"]["shape"]["scale"]["domain"] == ["printed", "グラフから再構成した値"]

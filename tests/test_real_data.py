@@ -13,7 +13,7 @@ import frictionless
 import pytest
 
 from datasite.typeset import unify_years
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, WORDS, run_cli
 
 PACKAGES = sorted((ROOT / "datapackages").glob("*/datapackage.json"))
 IDS = [p.parent.name for p in PACKAGES]
@@ -116,7 +116,7 @@ def test_discrepancy_notes_are_shown_beside_their_tables(real_site: Path) -> Non
         for resource in json.loads(path.read_text(encoding="utf-8"))["resources"]:
             for rule in resource.get("checks", []):
                 for item in rule.get("discrepancies", []):
-                    note = unify_years(item["note"])
+                    note = unify_years(item["note"], WORDS)
                     assert any(note in text for text in pages.values()), item["note"]
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from datasite import formatting, render
 from datasite.model import Field, era_label, fiscal_year_label
-from tests.conftest import SAMPLE, config_beside, run_cli
+from tests.conftest import SAMPLE, WORDS, config_beside, run_cli
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -62,16 +62,16 @@ def test_only_http_links(url: object, safe: bool) -> None:
 def test_cells_are_formatted_for_japanese_readers() -> None:
     count = Field("count", "integer", "件数", "件", "", {}, False)
     year = Field("fiscal_year", "integer", "年度", None, "", {}, True)
-    assert formatting.format_cell(1234567, count) == "1,234,567"
-    assert formatting.format_cell(2023, year) == '<span class="nw">2023（令和5）年度</span>'  # one line
-    assert "欠測" in str(formatting.format_cell(None, count))
+    assert formatting.format_cell(1234567, count, words=WORDS) == "1,234,567"
+    assert formatting.format_cell(2023, year, words=WORDS) == '<span class="nw">2023（令和5）年度</span>'  # one line
+    assert "欠測" in str(formatting.format_cell(None, count, words=WORDS))
 
 
 def test_era_labels() -> None:
-    assert era_label(2019) == "令和元年度"
-    assert era_label(2023) == "令和5年度"
-    assert era_label(2018) == "平成30年度"
-    assert fiscal_year_label(2023) == "2023（令和5）年度"
+    assert era_label(2019, WORDS) == "令和元年度"
+    assert era_label(2023, WORDS) == "令和5年度"
+    assert era_label(2018, WORDS) == "平成30年度"
+    assert fiscal_year_label(2023, WORDS) == "2023（令和5）年度"
 
 
 def test_every_page_has_lang_csp_and_relative_links(golden_site: Path) -> None:

@@ -30,6 +30,7 @@ from .. import urls
 from ..charts import PALETTE
 from ..config import Roles, Table
 from ..model import Package, Resource, Site, fiscal_year_label
+from ..strings import Strings
 from ..typeset import date_label
 from . import maps
 from .model import (
@@ -62,8 +63,9 @@ SKIPPED_FIELDS = {"era_label", "reconstructed", "note", "source", "url"}
 MAX_VIEWS = 12  # maps per linked table (one per combination of its other key fields): the self-assessment has 9 items
 
 
-def gather(site: Site) -> LocalGov | None:
-    """Everything the pages need, or None when the site has no local-government list."""
+def gather(site: Site, words: Strings) -> LocalGov | None:
+    """Everything the pages need, or None when the site has no local-government list (years in the catalogue's
+    style: ``words``)."""
     roles = site.config.roles
     packages = {p.name: p for p in site.packages}
     ref = packages.get(roles.local_governments) if roles.local_governments else None
@@ -106,8 +108,8 @@ def gather(site: Site) -> LocalGov | None:
         )
         if role is not None and values
     ]
-    linked = [link for p in site.packages for r in p.resources if (link := _linked(p, r, ref, governments))]
-    figures, problems = _source_figures(packages, roles, {g.slug for g in groups})
+    linked = [link for p in site.packages for r in p.resources if (link := _linked(p, r, ref, governments, words))]
+    figures, problems = _source_figures(packages, roles, {g.slug for g in groups}, words)
     return LocalGov(
         governments=governments,
         prefectures=prefectures,
@@ -244,7 +246,9 @@ def _measure(id_: str, role: Table, values: dict[str, Any], log: bool, decimals:
     return Measure(id_, role.title, role.unit, numbers, log, decimals, _basis(role))
 
 
-def _linked(package: Package, resource: Resource, ref: Package, governments: dict[str, Government]) -> Linked | None:
+def _linked(
+    package: Package, resource: Resource, ref: Package, governments: dict[str, Government], words: Strings
+) -> Linked | None:
     """The resource's first foreign key into the local-government list, as a linked table."""
     if package.name == ref.name:
         return None
@@ -262,7 +266,7 @@ def _linked(package: Package, resource: Resource, ref: Package, governments: dic
             continue
         level: Level = "prefecture" if target.name == "prefectures" else "municipality"
         to_code = {str(row[targets[0]]): str(row["code"]) for row in target.rows if row.get(targets[0]) is not None}
-        return _link(package, resource, key, fields[0], level, to_code, governments)
+        return _link(package, resource, key, fields[0], level, to_code, governments, words)
     return None
 
 
@@ -274,6 +278,7 @@ def _link(
     level: Level,
     to_code: dict[str, str],
     governments: dict[str, Government],
+    words: Strings,
 ) -> Linked:
     primary = [f.name for f in resource.fields if f.is_key]
     facets = tuple(f for f in primary if f != name)
@@ -325,7 +330,7 @@ def _link(
     members = [g.code for g in governments.values() if g.level == level]
     for view_key in ordered[-MAX_VIEWS:]:
         view_rows = rows_by_view[view_key]
-        label = "・".join(_facet_label(resource, facets[i], view_key[i]) for i in varying)
+        label = "・".join(_facet_label(resource, facets[i], view_key[i], words) for i in varying)
         values: dict[str, Any] = {}
         for code in members:
             found = view_rows.get(code)
@@ -343,9 +348,9 @@ def _link(
     return link
 
 
-def _facet_label(resource: Resource, name: str, value: Any) -> str:
+def _facet_label(resource: Resource, name: str, value: Any, words: Strings) -> str:
     if name == "fiscal_year" and isinstance(value, int):
-        return fiscal_year_label(value)
+        return fiscal_year_label(value, words)
     return f"{resource.field(name).title}：{value}"
 
 
@@ -356,7 +361,7 @@ def _names(value: Any) -> list[str]:
 
 
 def _source_figures(
-    packages: dict[str, Package], roles: Roles, group_slugs: set[str]
+    packages: dict[str, Package], roles: Roles, group_slugs: set[str], words: Strings
 ) -> tuple[list[SourceFigure], list[FigureProblem]]:
     """The figures declared in the peer groups' source-figures table, each read from its dataset row, and a
     problem for each declaration that cannot be read."""
@@ -366,7 +371,7 @@ def _source_figures(
     figures: list[SourceFigure] = []
     problems: list[FigureProblem] = []
     for index, row in enumerate(table.rows):
-        read = _source_figure(row, packages, roles, group_slugs)
+        read = _source_figure(row, packages, roles, group_slugs, words)
         if isinstance(read, SourceFigure):
             figures.append(read)
         else:
@@ -376,7 +381,7 @@ def _source_figures(
 
 
 def _source_figure(
-    row: dict[str, Any], packages: dict[str, Package], roles: Roles, group_slugs: set[str]
+    row: dict[str, Any], packages: dict[str, Package], roles: Roles, group_slugs: set[str], words: Strings
 ) -> SourceFigure | tuple[str, str]:
     """One declared figure, read from its dataset row, or (the column at fault, why it cannot be read)."""
     if str(row["package"]) not in roles.benchmarks:
@@ -407,8 +412,8 @@ def _source_figure(
         group=str(row.get("group") or ""),
         value=_as_printed(value, resource.field(str(row["value_field"])).unit),
         count="" if count is None else _as_printed(count, resource.field(count_field).unit),
-        when=_when(source_row, source.reference_date if source else ""),
-        when_from_row=_when(source_row, "") != "",
+        when=_when(source_row, source.reference_date if source else "", words),
+        when_from_row=_when(source_row, "", words) != "",
         reconstructed=source_row.get("reconstructed") is True,
         slide=source.slide if source else "",
         resource=resource,
@@ -425,11 +430,11 @@ def _shown(value: Any) -> str:
     return value.isoformat() if isinstance(value, date) else "" if value is None else str(value)
 
 
-def _when(row: dict[str, Any], reference_date: str) -> str:
+def _when(row: dict[str, Any], reference_date: str, words: Strings) -> str:
     """The row's date (時点) or fiscal year, else the reference date its table's source gives."""
     for name, value in row.items():
         if isinstance(value, date) and name.endswith("date"):
-            return date_label(value) + "時点"
+            return date_label(value, words) + "時点"
     if isinstance(row.get("fiscal_year"), int):
-        return fiscal_year_label(row["fiscal_year"]) + ("（予定）" if row.get("status") == "予定" else "")
+        return fiscal_year_label(row["fiscal_year"], words) + ("（予定）" if row.get("status") == "予定" else "")
     return reference_date

@@ -102,7 +102,7 @@ class Labels:
 
     words: Strings
 
-    def __call__(self, key: str, **values: Any) -> str:
+    def __call__(self, key: str, /, **values: Any) -> str:
         return self.words(key, **values)
 
     @property
@@ -551,14 +551,20 @@ def _reference_maps(data: LocalGov, map_files: maps.MapFiles, site: Site, labels
         )
         legend = tuple((c.label, c.colour) for c in classes)
         href = urls.map_page(f"groups-{grouping.id}")
-        credits = _map_credits(map_files, packages, grouping.basis[0], grouping.basis[1], None, href)
+        credits = _map_credits(map_files, packages, grouping.basis[0], grouping.basis[1], None, href, labels.words)
         map_files.request(image, maps.MapDrawing("municipality", regions, legend, title, alt, credits=credits))
         out.append(ReferenceMap(grouping, href, image, title, tuple(classes), values, without, alt))
     return out
 
 
 def _map_credits(
-    map_files: maps.MapFiles, packages: dict[str, Package], package: str, resource: str, unit: str | None, href: str
+    map_files: maps.MapFiles,
+    packages: dict[str, Package],
+    package: str,
+    resource: str,
+    unit: str | None,
+    href: str,
+    words: Strings,
 ) -> tuple[str, ...]:
     """What a map drawn from ``package``'s table ``resource`` says of its data (charts.credit_lines)."""
     found = packages.get(package)
@@ -566,7 +572,7 @@ def _map_credits(
         return ()
     table = next((r for r in found.resources if r.name == resource), None)
     address = f"{map_files.base_url}{href}" if map_files.base_url else ""
-    return charts.credit_lines(found, table, unit, map_files.site_name, address)
+    return charts.credit_lines(found, table, unit, map_files.site_name, address, words=words)
 
 
 def _basis_title(data: LocalGov, grouping: Grouping) -> str:
@@ -590,6 +596,7 @@ def _view_map(
         link.unit,
         map_files.site_name,
         f"{map_files.base_url}{link.href}" if map_files.base_url else "",
+        words=labels.words,
     )
     map_files.request(
         image, maps.MapDrawing(drawing.level, drawing.regions, drawing.legend, title, alt, credits=credits)

@@ -108,8 +108,9 @@ def prose_html(
     seen: set[str],
     charts: dict[tuple[str, str, str], RenderedChart],
     macros: Any,
+    words: Strings,
 ) -> Markup:
-    rendered = typeset_html(markdown.render(item.body, lambda t: glossary_href(t, root), seen))
+    rendered = typeset_html(markdown.render(item.body, lambda t: glossary_href(t, root), seen), words)
 
     def snippet(directive: Directive) -> str:
         resource = directive.resource
@@ -120,7 +121,7 @@ def prose_html(
             return f'<a href="{escape(anchor)}">{escape(resource.title)}</a>'
         field = resource.field(directive.field_name)
         value = directive.row[directive.field_name]
-        shown = format_cell(value, field)
+        shown = format_cell(value, field, words=words)
         unit = field.unit or ""
         # A figure the source contradicts carries the flag its row has in the table (the dataset page's note).
         dataset = root + urls.dataset(resource.package)
