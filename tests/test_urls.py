@@ -25,7 +25,6 @@ def test_each_address_is_one_the_golden_site_publishes() -> None:
         urls.GLOSSARY,
         urls.LOCAL_GOVERNMENTS,
         urls.GOVERNMENTS_JSON,
-        urls.SELF_CHECK,
         urls.FEED,
         urls.ALL_DATA,
         urls.CATALOG,
@@ -47,6 +46,7 @@ def test_each_address_is_one_the_golden_site_publishes() -> None:
     assert urls.goal("goals/first/") == "goals/first/index.html"
     assert urls.GROUPS == "local-governments/groups/index.html"  # the golden site has no peer groups
     assert urls.MAPS == "maps/index.html"  # nor maps
+    assert urls.SELF_CHECK == "local-governments/self-check.html"  # nor source figures to check oneself against
     assert urls.progress_folder("first") == "indicators/first"
 
 
