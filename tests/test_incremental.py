@@ -99,14 +99,18 @@ def test_a_change_of_the_map_boundaries_rebuilds(
 def test_a_cached_rebuild_of_the_real_site_after_edits_equals_a_fresh_build(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The real site, built with the cache, then edited (a description, a note cell, a Markdown page) and rebuilt
-    with the cache: byte for byte what a build without any cache makes of the edited input."""
+    """The real site, built with the cache, then edited (a description, a note cell, a Markdown page, an area's
+    title, two words of the catalogue) and rebuilt with the cache: byte for byte what a build without any cache
+    makes of the edited input."""
     project = tmp_path / "project"
     shutil.copytree(ROOT / "datapackages", project / "datapackages")
     shutil.copytree(ROOT / "content", project / "content")
     shutil.copyfile(REAL_CONFIG, project / "site.toml")
-    data, cache = project / "datapackages", str(tmp_path / "cache")
-    build(capsys, data, tmp_path / "site", "--cache", cache)
+    words = project / "templates" / "strings.toml"  # a template folder that overrides the catalogue of words
+    words.parent.mkdir()
+    shutil.copyfile(ROOT / "templates" / "strings.toml", words)
+    data, cache, templates = project / "datapackages", str(tmp_path / "cache"), str(words.parent)
+    build(capsys, data, tmp_path / "site", "--cache", cache, "--templates", templates)
     descriptor = data / "hikikomori-consultations" / "datapackage.json"
     text = descriptor.read_text(encoding="utf-8")
     descriptor.write_text(text.replace('"description": "', '"description": "（編集）', 1), encoding="utf-8")
@@ -118,12 +122,21 @@ def test_a_cached_rebuild_of_the_real_site_after_edits_equals_a_fresh_build(
     config.write_text(
         config.read_text(encoding="utf-8").replace('title = "ひきこもり支援の推進"', 'title = "編集した分野"')
     )
-    build(capsys, data, tmp_path / "site", "--cache", cache)
-    build(capsys, data, tmp_path / "fresh", "--no-cache")
+    # A word drawn into every chart image and one written on every local-government page.
+    catalogue = words.read_text(encoding="utf-8")
+    edited = catalogue.replace('credit_source_at = "出典：', 'credit_source_at = "出典（編集）：')
+    words.write_text(edited.replace('own_groups = "', 'own_groups = "（編集）', 1), encoding="utf-8")
+    assert words.read_text(encoding="utf-8").count("（編集）") == 2
+    build(capsys, data, tmp_path / "site", "--cache", cache, "--templates", templates)
+    build(capsys, data, tmp_path / "fresh", "--no-cache", "--templates", templates)
     cached, fresh = tree_digest(tmp_path / "site"), tree_digest(tmp_path / "fresh")
     assert sorted(cached) == sorted(fresh)
     assert [name for name in sorted(fresh) if cached[name] != fresh[name]] == []
     assert "編集した段落" in (tmp_path / "site" / "about.html").read_text(encoding="utf-8")
+    chart = tmp_path / "site" / "charts" / "hikikomori-consultations" / "cases-trend-trend.svg"
+    assert "出典（編集）：" in chart.read_text(encoding="utf-8")
+    government = tmp_path / "site" / "local-governments" / "122041.html"
+    assert "（編集）このサイト独自の比較グループ" in government.read_text(encoding="utf-8")
     assert "編集した分野" in (tmp_path / "site" / "datasets" / "hikikomori-consultations" / "index.html").read_text(
         "utf-8"
     )
