@@ -173,7 +173,7 @@ def _build_stages(
     site, caption_problems = captions.resolve(site, {p.folder: p.display_path for p in valid})
     problems += coded(caption_problems, "content")
     logic_models = [m for goal in site_config.goals if (m := logic.build_logic_model(site, goal)) is not None]
-    local = localgov.gather(site)  # None: the site has no list of local governments
+    local = localgov.gather(site, words)  # None: the site has no list of local governments
     problems += localgov_problems(local, tables)
     problems += coded(validate.check_content_texts(loaded.content), "content")
     prose, content_problems = content.parse_content(loaded.content, site)

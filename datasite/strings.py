@@ -89,7 +89,20 @@ KEYS: dict[str, tuple[str, ...]] = {
 # The checklist review's findings and explanations (datasite/policy/).
 REVIEW_KEYS: dict[str, tuple[str, ...]] = {}
 # The local-government pages' comparisons, legends and credits (datasite/localgov/).
-LOCALGOV_KEYS: dict[str, tuple[str, ...]] = {}
+LOCALGOV_KEYS: dict[str, tuple[str, ...]] = {
+    "no_data": (),
+    "listed": (),
+    "group": ("grouping", "value"),
+    "prefecture_group": ("prefecture",),
+    "facet": ("field", "value"),
+    "as_of": ("date",),
+    "planned_year": ("year",),
+    "strip": ("measure", "group", "count", "rank"),
+    "strip_without": ("measure", "group", "count"),
+    "bar": ("table", "group", "count", "value"),
+    "axis_linear": ("low", "high"),
+    "axis_log": ("low", "high"),
+}
 # What charts, tables and downloads write: credit lines, axis words, formats of years and numbers.
 CHART_KEYS: dict[str, tuple[str, ...]] = {}
 KEYS.update({f"checklist.{key}": names for key, names in REVIEW_KEYS.items()})

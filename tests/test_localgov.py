@@ -21,7 +21,6 @@ from playwright.sync_api import Browser, expect
 
 from datasite import charts, cli, load, localgov, model, pipeline, validate
 from datasite.localgov import maps
-from datasite.localgov import model as localgov_model
 from datasite.localgov import pages as localgov_pages
 from tests.conftest import FIXTURES, REAL_CONFIG, ROOT, WORDS, site_config, wait_for_images
 from tests.test_browser import csp_violations, open_page
@@ -286,7 +285,7 @@ def test_a_small_town_sees_its_band_figures_beside_the_national_ones(real_site: 
 def test_every_declared_source_figure_is_read_from_its_row() -> None:
     valid, problems = validate.validate(load.load(DATA, []).packages)
     assert problems == []
-    data = localgov.gather(model.build_site(valid, site_config()))
+    data = localgov.gather(model.build_site(valid, site_config()), WORDS)
     assert data is not None
     assert data.problems == []
     declared = rows("ref-peer-groups", "source-figures")
@@ -311,7 +310,7 @@ def test_a_declaration_that_matches_no_row_is_reported() -> None:
     peers.resources[index].__dict__["data"] = broken  # frozen dataclass: the test swaps the bytes it was given
     valid, problems = validate.validate(loaded.packages)
     assert problems == []
-    data = localgov.gather(model.build_site(valid, site_config()))
+    data = localgov.gather(model.build_site(valid, site_config()), WORDS)
     assert data is not None
     assert [str(problem) for problem in data.problems] == [
         "ref-peer-groups/source-figures row 2 (core-agency): the match must name existing fields and select exactly "
@@ -814,13 +813,13 @@ def test_dropin_model_counts() -> None:
     companions = [p for p in load.load(DATA, []).packages if p.folder in DROPIN_COMPANIONS]
     valid, problems = validate.validate(companions + load.load(DROPIN.parent, []).packages)
     assert problems == []
-    data = localgov.gather(model.build_site(valid, site_config()))
+    data = localgov.gather(model.build_site(valid, site_config()), WORDS)
     assert data is not None
     link = next(x for x in data.linked if x.package.name == DROPIN.name)
     assert (link.level, link.kind, link.measure, link.exhaustive) == ("municipality", "category", "status", False)
     assert [v.label for v in link.views][:2] == ["項目：ひきこもり相談窓口の明確化", "項目：中核機関の整備"]
     core = next(v for v in link.views if v.label == "項目：中核機関の整備")
-    assert sum(n for name, n, _ in core.counts if name != localgov_model.NO_DATA) == 6
+    assert sum(n for name, n, _ in core.counts if name != link.no_data) == 6
     caravan = next(x for x in data.linked if x.package.name == "prefectural-caravan")
     assert (caravan.level, caravan.kind, caravan.exhaustive) == ("prefecture", "presence", True)
 

@@ -30,10 +30,11 @@ from .. import urls
 from ..charts import PALETTE
 from ..config import Roles, Table
 from ..model import Package, Resource, Site, fiscal_year_label
+from ..strings import Strings
 from ..typeset import date_label
 from . import maps
 from .model import (
-    NO_DATA,
+    APPLIES_TO_MUNICIPALITIES,
     Band,
     FigureProblem,
     Government,
@@ -49,6 +50,8 @@ from .model import (
 
 SOURCE_FIGURES = "source-figures"  # in the peer groups: which figures of the source apply to which governments
 
+# The values of the reference data's ``type`` field (its schema's enum, in this order) and the slug of each one's
+# peer-group page (groups/type-town.html): values the code recognises, not words it shows.
 TYPE_SLUGS = {
     "都道府県": "prefecture",
     "政令市": "designated-city",
@@ -57,13 +60,14 @@ TYPE_SLUGS = {
     "町": "town",
     "村": "village",
 }
-LISTED_DEFAULT = "掲載あり"
+PLANNED_STATUS = "予定"  # a value of the benchmarks' ``status`` field: the row gives a plan, not a result
 SKIPPED_FIELDS = {"era_label", "reconstructed", "note", "source", "url"}
 MAX_VIEWS = 12  # maps per linked table (one per combination of its other key fields): the self-assessment has 9 items
 
 
-def gather(site: Site) -> LocalGov | None:
-    """Everything the pages need, or None when the site has no local-government list."""
+def gather(site: Site, words: Strings) -> LocalGov | None:
+    """Everything the pages need, or None when the site has no local-government list. ``words``: the string
+    catalogue, for the names this part gives (a group's title, a table's default labels, a figure's date)."""
     roles = site.config.roles
     packages = {p.name: p for p in site.packages}
     ref = packages.get(roles.local_governments) if roles.local_governments else None
@@ -93,7 +97,7 @@ def gather(site: Site) -> LocalGov | None:
         if not g.is_prefecture:
             municipalities_of.setdefault(g.pref_code, []).append(g)
     groupings = _groupings(packages.get(roles.peer_groups))
-    groups = _groups(groupings, governments, packages)
+    groups = _groups(groupings, governments, packages, words)
     groups_of: dict[str, list[Group]] = {code: [] for code in governments}
     for group in groups:
         for code in group.members:
@@ -106,8 +110,8 @@ def gather(site: Site) -> LocalGov | None:
         )
         if role is not None and values
     ]
-    linked = [link for p in site.packages for r in p.resources if (link := _linked(p, r, ref, governments))]
-    figures, problems = _source_figures(packages, roles, {g.slug for g in groups})
+    linked = [link for p in site.packages for r in p.resources if (link := _linked(p, r, ref, governments, words))]
+    figures, problems = _source_figures(packages, roles, {g.slug for g in groups}, words)
     return LocalGov(
         governments=governments,
         prefectures=prefectures,
@@ -118,6 +122,7 @@ def gather(site: Site) -> LocalGov | None:
         measures=measures,
         linked=linked,
         figures=figures,
+        no_data=words("localgov.no_data"),
         problems=problems,
     )
 
@@ -191,13 +196,15 @@ def _groupings(peers: Package | None) -> list[Grouping]:
     return out
 
 
-def _groups(groupings: list[Grouping], governments: dict[str, Government], packages: dict[str, Package]) -> list[Group]:
+def _groups(
+    groupings: list[Grouping], governments: dict[str, Government], packages: dict[str, Package], words: Strings
+) -> list[Group]:
     out: list[Group] = []
     for grouping in groupings:
         values = _values(packages, *grouping.basis)
         members: dict[str, list[str]] = {}
         for g in governments.values():
-            if grouping.applies_to == "市区町村" and g.is_prefecture:
+            if grouping.applies_to == APPLIES_TO_MUNICIPALITIES and g.is_prefecture:
                 continue
             value = values.get(g.code)
             if value is None:
@@ -216,7 +223,7 @@ def _groups(groupings: list[Grouping], governments: dict[str, Government], packa
                         grouping,
                         band.band,
                         band.label,
-                        f"{grouping.title}：{band.label}",
+                        words("localgov.group", grouping=grouping.title, value=band.label),
                         urls.group(f"{grouping.id}-{band.band}"),
                         codes,
                         band,
@@ -229,11 +236,13 @@ def _groups(groupings: list[Grouping], governments: dict[str, Government], packa
             codes = tuple(members[value])
             if grouping.basis[2] == "pref_code" and value in prefectures:
                 pref = prefectures[value]
-                out.append(Group(grouping, value, pref.name, f"{pref.name}の市区町村", pref.href, codes))
+                title = words("localgov.prefecture_group", prefecture=pref.name)
+                out.append(Group(grouping, value, pref.name, title, pref.href, codes))
             else:
                 slug = TYPE_SLUGS.get(value, str(index + 1)) if grouping.basis[2] == "type" else str(index + 1)
                 href = urls.group(f"{grouping.id}-{slug}")
-                out.append(Group(grouping, value, value, f"{grouping.title}：{value}", href, codes))
+                title = words("localgov.group", grouping=grouping.title, value=value)
+                out.append(Group(grouping, value, value, title, href, codes))
     return out
 
 
@@ -244,7 +253,9 @@ def _measure(id_: str, role: Table, values: dict[str, Any], log: bool, decimals:
     return Measure(id_, role.title, role.unit, numbers, log, decimals, _basis(role))
 
 
-def _linked(package: Package, resource: Resource, ref: Package, governments: dict[str, Government]) -> Linked | None:
+def _linked(
+    package: Package, resource: Resource, ref: Package, governments: dict[str, Government], words: Strings
+) -> Linked | None:
     """The resource's first foreign key into the local-government list, as a linked table."""
     if package.name == ref.name:
         return None
@@ -262,7 +273,7 @@ def _linked(package: Package, resource: Resource, ref: Package, governments: dic
             continue
         level: Level = "prefecture" if target.name == "prefectures" else "municipality"
         to_code = {str(row[targets[0]]): str(row["code"]) for row in target.rows if row.get(targets[0]) is not None}
-        return _link(package, resource, key, fields[0], level, to_code, governments)
+        return _link(package, resource, key, fields[0], level, to_code, governments, words)
     return None
 
 
@@ -274,13 +285,15 @@ def _link(
     level: Level,
     to_code: dict[str, str],
     governments: dict[str, Government],
+    words: Strings,
 ) -> Linked:
     primary = [f.name for f in resource.fields if f.is_key]
     facets = tuple(f for f in primary if f != name)
     presence: dict[str, Any] = key["presence"] if isinstance(key.get("presence"), dict) else {}
-    listed = str(presence.get("listed") or LISTED_DEFAULT)
+    no_data = words("localgov.no_data")
+    listed = str(presence.get("listed") or words("localgov.listed"))
     exhaustive = bool(presence.get("unlisted"))
-    unlisted = str(presence.get("unlisted") or NO_DATA)
+    unlisted = str(presence.get("unlisted") or no_data)
     measure = key.get("measure") if key.get("measure") in {f.name for f in resource.fields} else None
     kind: Literal["presence", "category", "number"] = "presence"
     candidates = [f for f in resource.fields if not f.is_key and f.name != name and f.name not in SKIPPED_FIELDS]
@@ -320,12 +333,15 @@ def _link(
         exhaustive=exhaustive,
         facets=facets,
         views=[],
+        no_data=no_data,
         dropped_views=max(0, len(ordered) - MAX_VIEWS),
     )
     members = [g.code for g in governments.values() if g.level == level]
     for view_key in ordered[-MAX_VIEWS:]:
         view_rows = rows_by_view[view_key]
-        label = "・".join(_facet_label(resource, facets[i], view_key[i]) for i in varying)
+        label = words("list_separator_short").join(
+            _facet_label(resource, facets[i], view_key[i], words) for i in varying
+        )
         values: dict[str, Any] = {}
         for code in members:
             found = view_rows.get(code)
@@ -343,10 +359,10 @@ def _link(
     return link
 
 
-def _facet_label(resource: Resource, name: str, value: Any) -> str:
+def _facet_label(resource: Resource, name: str, value: Any, words: Strings) -> str:
     if name == "fiscal_year" and isinstance(value, int):
         return fiscal_year_label(value)
-    return f"{resource.field(name).title}：{value}"
+    return words("localgov.facet", field=resource.field(name).title, value=value)
 
 
 def _names(value: Any) -> list[str]:
@@ -356,7 +372,7 @@ def _names(value: Any) -> list[str]:
 
 
 def _source_figures(
-    packages: dict[str, Package], roles: Roles, group_slugs: set[str]
+    packages: dict[str, Package], roles: Roles, group_slugs: set[str], words: Strings
 ) -> tuple[list[SourceFigure], list[FigureProblem]]:
     """The figures declared in the peer groups' source-figures table, each read from its dataset row, and a
     problem for each declaration that cannot be read."""
@@ -366,7 +382,7 @@ def _source_figures(
     figures: list[SourceFigure] = []
     problems: list[FigureProblem] = []
     for index, row in enumerate(table.rows):
-        read = _source_figure(row, packages, roles, group_slugs)
+        read = _source_figure(row, packages, roles, group_slugs, words)
         if isinstance(read, SourceFigure):
             figures.append(read)
         else:
@@ -376,7 +392,7 @@ def _source_figures(
 
 
 def _source_figure(
-    row: dict[str, Any], packages: dict[str, Package], roles: Roles, group_slugs: set[str]
+    row: dict[str, Any], packages: dict[str, Package], roles: Roles, group_slugs: set[str], words: Strings
 ) -> SourceFigure | tuple[str, str]:
     """One declared figure, read from its dataset row, or (the column at fault, why it cannot be read)."""
     if str(row["package"]) not in roles.benchmarks:
@@ -407,8 +423,8 @@ def _source_figure(
         group=str(row.get("group") or ""),
         value=_as_printed(value, resource.field(str(row["value_field"])).unit),
         count="" if count is None else _as_printed(count, resource.field(count_field).unit),
-        when=_when(source_row, source.reference_date if source else ""),
-        when_from_row=_when(source_row, "") != "",
+        when=_when(source_row, source.reference_date if source else "", words),
+        when_from_row=_when(source_row, "", words) != "",
         reconstructed=source_row.get("reconstructed") is True,
         slide=source.slide if source else "",
         resource=resource,
@@ -425,11 +441,13 @@ def _shown(value: Any) -> str:
     return value.isoformat() if isinstance(value, date) else "" if value is None else str(value)
 
 
-def _when(row: dict[str, Any], reference_date: str) -> str:
-    """The row's date (時点) or fiscal year, else the reference date its table's source gives."""
+def _when(row: dict[str, Any], reference_date: str, words: Strings) -> str:
+    """The row's date (時点) or fiscal year (marked when the row's status is the planned one), else the reference
+    date its table's source gives."""
     for name, value in row.items():
         if isinstance(value, date) and name.endswith("date"):
-            return date_label(value) + "時点"
+            return words("localgov.as_of", date=date_label(value))
     if isinstance(row.get("fiscal_year"), int):
-        return fiscal_year_label(row["fiscal_year"]) + ("（予定）" if row.get("status") == "予定" else "")
+        year = fiscal_year_label(row["fiscal_year"])
+        return words("localgov.planned_year", year=year) if row.get("status") == PLANNED_STATUS else year
     return reference_date

@@ -37,7 +37,18 @@ from .compare import (
     nearest_peers,
     published_figures,
 )
-from .model import NO_DATA, Government, Grouping, Level, Linked, LocalGov, SourceFigure, View, format_number
+from .model import (
+    APPLIES_TO_PREFECTURES,
+    Government,
+    Grouping,
+    Level,
+    Linked,
+    LocalGov,
+    NumberFormat,
+    SourceFigure,
+    View,
+    format_number,
+)
 
 Outputs = dict[str, bytes]
 Page = Renderer
@@ -210,8 +221,8 @@ def render_localgov(
     out.update(_group_pages(data, page, references, labels))
     peers, rule = nearest_peers(data)
     out.update(_self_check(data, page, peers, labels))
-    comparisons = Comparisons(data)
-    fragments = Fragments(page)
+    comparisons = Comparisons(data, words)
+    fragments = Fragments(page, NumberFormat(data.no_data))
     for level in ("prefecture", "municipality"):
         columns = [(link, view) for link in data.linked if link.level == level for view in link.views]
         cards = _peer_cards([Peer(g, 0.0) for g in data.governments.values() if g.level == level], columns)
@@ -228,8 +239,9 @@ class Fragments:
     """Parts that many government pages share word for word (the source's figures for all municipalities
     of a population band), rendered once from their template and reused."""
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, fmt: NumberFormat) -> None:
         self._page = page
+        self._fmt = fmt
         self._figures: dict[tuple[str, ...], Markup] = {}
         self._cards: dict[tuple[str, bool], Markup] = {}
 
@@ -242,7 +254,7 @@ class Fragments:
                 "",
                 "",
                 [],
-                {"cards": cards, "own": own, "separator": Markup(CARD_SEPARATOR), "fmt": format_number},
+                {"cards": cards, "own": own, "separator": Markup(CARD_SEPARATOR), "fmt": self._fmt},
             )
         ).decode("utf-8")
         for card, text in zip(cards, html.split(CARD_SEPARATOR)[:-1], strict=True):
@@ -330,7 +342,7 @@ def _government_page(
                 "source_figures": fragments.figures(figures_for(data, government)),
                 "municipalities": municipalities,
                 "own_groups": labels.own_groups,
-                "fmt": format_number,
+                "fmt": NumberFormat(data.no_data),
             },
         )
     )
@@ -436,7 +448,9 @@ def _group_pages(data: LocalGov, page: Page, references: list[ReferenceMap], lab
         ]
         own_figures = [f for f in data.figures if f.group == group.slug]
         items = {f.item for f in own_figures}
-        national = [f for f in data.figures if not f.group and f.item in items and f.applies_to != "都道府県"]
+        national = [
+            f for f in data.figures if not f.group and f.item in items and f.applies_to != APPLIES_TO_PREFECTURES
+        ]
         without = {
             measure.title: [m for m in members if m.code not in measure.values]
             for measure in data.measures
@@ -471,7 +485,7 @@ def _group_pages(data: LocalGov, page: Page, references: list[ReferenceMap], lab
                         "reference_map": maps_of.get(group.grouping.id),
                         "show_fiscal": any(m.fiscal is not None for m in members),
                         "own_groups": labels.own_groups,
-                        "fmt": format_number,
+                        "fmt": NumberFormat(data.no_data),
                     },
                 )
             )
@@ -694,7 +708,7 @@ def _view_drawing(
             classes.append(MapClass(label, colours[i], count))
         missing = sum(1 for g in governments if g.code not in numbers)
         if missing:
-            classes.append(MapClass(NO_DATA, maps.NO_DATA_COLOUR, missing))
+            classes.append(MapClass(link.no_data, maps.NO_DATA_COLOUR, missing))
     else:
         for name, count, colour in view.counts:
             if count or name == link.unlisted:
@@ -712,7 +726,7 @@ def _view_drawing(
             colour_of.get(g.code, maps.NO_DATA_COLOUR),
             g.code,
             g.name if g.is_prefecture else labels("municipality_title", name=g.name, prefecture=g.pref_name),
-            label_of.get(g.code, NO_DATA),
+            label_of.get(g.code, link.no_data),
         )
         for g in sorted(governments, key=key)
     )
