@@ -102,6 +102,10 @@ LOCALGOV_KEYS: dict[str, tuple[str, ...]] = {
     "bar": ("table", "group", "count", "value"),
     "axis_linear": ("low", "high"),
     "axis_log": ("low", "high"),
+    "map_source": ("source",),
+    "map_processed": (),
+    "overview_title": (),
+    "sheet_title": ("prefecture", "count"),
 }
 # What charts, tables and downloads write: credit lines, axis words, formats of years and numbers.
 CHART_KEYS: dict[str, tuple[str, ...]] = {}

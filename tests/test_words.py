@@ -39,7 +39,6 @@ NOT_YET = {
     "config",
     "content",
     "formatting",
-    "localgov/maps",
     "model",
     "pages/discovery",
     "pages/downloads",

@@ -187,6 +187,8 @@ class MapPlan:
     unlisted: int  # areas of the boundaries that are in no list of governments
     references: list[ReferenceMap]
     views: dict[str, list[ViewMap]]  # a linked table's slug → the map of each of its views
+    credits: dict[Level, str]  # the credit of each level's boundaries (the licence requires it beside every map)
+    credit: str  # of both levels' boundaries: for a page whose maps show both
 
 
 def plan_maps(data: LocalGov, site: Site, map_files: maps.MapFiles, words: Strings) -> MapPlan:
@@ -202,7 +204,9 @@ def plan_maps(data: LocalGov, site: Site, map_files: maps.MapFiles, words: Strin
         link.slug: [_view_map(data, link, index, view, map_files, labels) for index, view in enumerate(link.views)]
         for link in data.linked
     }
-    return MapPlan(locators, outside, unlisted, references, views)
+    credits: dict[Level, str] = {level: map_files.credit(level) for level in ("prefecture", "municipality")}
+    both = map_files.credit("prefecture", "municipality")
+    return MapPlan(locators, outside, unlisted, references, views, credits, both)
 
 
 def render_localgov(
@@ -230,7 +234,7 @@ def render_localgov(
         fragments.cards(cards, own=True)
     for government in data.governments.values():
         out[government.href] = _government_page(
-            data, comparisons, government, page, locators, peers, rule, fragments, labels
+            data, comparisons, government, page, locators, plan.credit, peers, rule, fragments, labels
         )
     return out
 
@@ -296,6 +300,7 @@ def _government_page(
     government: Government,
     page: Page,
     locators: maps.Locators,
+    credit: str,
     peers: dict[str, list[Peer]],
     rule: PeerRule,
     fragments: Fragments,
@@ -331,7 +336,7 @@ def _government_page(
                     sheet.path: [data_names[k] for k in locators.members[sheet.path]]
                     for sheet in (locators.sheets.get(pref.name, []) if government.is_prefecture else [])
                 },
-                "credit": maps.credit(),
+                "credit": credit,
                 "peers": [fragments.card(p.government.code, False) for p in peers.get(government.code, [])],
                 "own_card": fragments.card(government.code, True),
                 "rule": rule,
@@ -627,7 +632,7 @@ def _maps(data: LocalGov, page: Page, plan: MapPlan, labels: Labels) -> Outputs:
                     "outside": outside,
                     "unlisted": unlisted,
                     "own_groups": labels.own_groups,
-                    "credit": maps.credit(),
+                    "credit": plan.credits["municipality"],
                 },
             )
         )
@@ -661,7 +666,7 @@ def _maps(data: LocalGov, page: Page, plan: MapPlan, labels: Labels) -> Outputs:
                         "listing": listing,
                         "outside": outside if link.level == "municipality" else [],
                         "unlisted": unlisted if link.level == "municipality" else 0,
-                        "credit": maps.credit(),
+                        "credit": plan.credits[link.level],
                     },
                 )
             )
@@ -676,7 +681,7 @@ def _maps(data: LocalGov, page: Page, plan: MapPlan, labels: Labels) -> Outputs:
                 "linked": data.linked,
                 "references": references,
                 "level_words": {link.slug: labels.level(link.level) for link in data.linked},
-                "credit": maps.credit(),
+                "credit": plan.credit,
             },
         )
     )
