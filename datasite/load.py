@@ -3,7 +3,8 @@
 Packages are read as raw bytes and parsed JSON; nothing is interpreted yet. Resource paths are
 checked here because this is where the disk is touched: a path that leaves its package, points at
 the network or names a file that is too large is refused before a single byte of it is read.
-The map boundaries in ``reference/topojson/`` are read here too, as text, for ``maps``.
+The map boundaries in ``reference/topojson/`` are read here too, as text, for ``maps``, with their descriptor
+(``datapackage.json``: their sources, licence and the credit every map must carry).
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ class LoadedInput:
     static: dict[str, bytes] = field(default_factory=dict)
     content: dict[str, str] = field(default_factory=dict)  # display path → text (Markdown pages, glossary)
     topologies: dict[str, str] = field(default_factory=dict)  # TopoJSON text by path under TOPOJSON_DIR
+    # The boundaries' datapackage.json: (the path as shown, its text; None when absent).
+    boundaries: tuple[str, str | None] = (f"reference/topojson/{DESCRIPTOR}", None)
     problems: list[Problem] = field(default_factory=list)
     config: str | None = None  # the text of the site configuration (site.toml); None when it could not be read
     config_path: str = ""  # the configuration file, as problem lines name it
@@ -83,7 +86,9 @@ def load(
 ) -> LoadedInput:
     """Everything the build reads. ``config_path``: the site configuration (default: site.toml beside the
     data folder)."""
-    loaded = LoadedInput(topologies=load_topologies(topojson_dir or TOPOJSON_DIR))
+    boundaries = topojson_dir or TOPOJSON_DIR
+    loaded = LoadedInput(topologies=load_topologies(boundaries))
+    loaded.boundaries = _boundaries_descriptor(boundaries / DESCRIPTOR, loaded.problems)
     config_file = config_path if config_path is not None else default_config(data_dir)
     loaded.config_path = display(config_file)
     loaded.config = _read_config(config_file, loaded.problems)
@@ -192,14 +197,27 @@ def _files_inside(folder: Path, problems: list[Problem]) -> list[Path]:
 
 
 def load_topologies(folder: Path) -> dict[str, str]:
-    """Every TopoJSON file under ``folder`` as text, keyed by its path inside it (``s0001/prefectures.json``)."""
+    """Every TopoJSON file under ``folder`` as text, keyed by its path inside it (``s0001/prefectures.json``); not
+    the folder's descriptor."""
     if not folder.is_dir():
         return {}
     return {
         path.relative_to(folder).as_posix(): path.read_text(encoding="utf-8")
         for path in sorted(folder.rglob("*.json"))
-        if path.is_file()
+        if path.is_file() and path != folder / DESCRIPTOR
     }
+
+
+def _boundaries_descriptor(path: Path, problems: list[Problem]) -> tuple[str, str | None]:
+    """The map boundaries' descriptor as (its path as shown, its text); ``maps.boundary_credits`` reads it."""
+    shown = display(path)
+    if not path.is_file():
+        return shown, None
+    try:
+        return shown, path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        problems.append(Problem(shown, None, None, f"not UTF-8 ({error.reason})"))
+        return shown, None
 
 
 def _load_package(folder: Path, max_file_bytes: int) -> tuple[RawPackage | None, list[Problem]]:

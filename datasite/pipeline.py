@@ -175,6 +175,9 @@ def _build_stages(
     logic_models = [m for goal in site_config.goals if (m := logic.build_logic_model(site, goal, words)) is not None]
     local = localgov.gather(site, words)  # None: the site has no list of local governments
     problems += localgov_problems(local, tables)
+    boundary_credits, credit_problems = maps.boundary_credits(*loaded.boundaries)
+    if local is not None:  # its pages have maps: their boundaries' licence requires a credit
+        problems += coded(credit_problems, "descriptor")
     problems += coded(validate.check_content_texts(loaded.content), "content")
     prose, content_problems = content.parse_content(loaded.content, site)
     problems += coded(content_problems, "content")
@@ -198,7 +201,7 @@ def _build_stages(
     name = site_config.name
     progress = [chart for logic_model in logic_models for chart in _progress_charts(logic_model, name, words)]
     rendered, chart_files = charts.start_charts(site, progress, cache, renderer, name, words, options.base_url)
-    map_files = maps.MapFiles(cache, renderer, loaded.topologies, name, options.base_url)
+    map_files = maps.MapFiles(cache, renderer, loaded.topologies, boundary_credits, words, name, options.base_url)
     map_plan = localgov_pages.plan_maps(local, site, map_files, words) if local is not None else None
     map_files.start()  # every map is planned: drawn in a worker while the pages render
     result.charts = len(rendered) + len(progress)
@@ -365,6 +368,7 @@ def _inputs_key(loaded: load.LoadedInput, package_keys: list[str], options: Buil
     parts += [part for name, data in sorted(loaded.static.items()) for part in (name, data)]
     parts += [part for name, text in sorted(loaded.content.items()) for part in (name, text)]
     parts += [part for name, text in sorted(loaded.topologies.items()) for part in (name, text)]
+    parts += [repr(loaded.boundaries)]
     parts += [loaded.config_path, loaded.config or ""]
     parts += [repr((loaded.address_list, loaded.redirects))]
     return digest("build", *parts)

@@ -221,7 +221,24 @@ REVIEW_KEYS: dict[str, tuple[str, ...]] = {
     "item11_pass": ("limit",),
 }
 # The local-government pages' comparisons, legends and credits (datasite/localgov/).
-LOCALGOV_KEYS: dict[str, tuple[str, ...]] = {}
+LOCALGOV_KEYS: dict[str, tuple[str, ...]] = {
+    "no_data": (),
+    "listed": (),
+    "group": ("grouping", "value"),
+    "prefecture_group": ("prefecture",),
+    "facet": ("field", "value"),
+    "as_of": ("date",),
+    "planned_year": ("year",),
+    "strip": ("measure", "group", "count", "rank"),
+    "strip_without": ("measure", "group", "count"),
+    "bar": ("table", "group", "count", "value"),
+    "axis_linear": ("low", "high"),
+    "axis_log": ("low", "high"),
+    "map_source": ("source",),
+    "map_processed": (),
+    "overview_title": (),
+    "sheet_title": ("prefecture", "count"),
+}
 # What charts, tables and downloads write: credit lines, axis words, formats of years and numbers.
 CHART_KEYS: dict[str, tuple[str, ...]] = {
     "fiscal_year": ("year", "era", "era_year"),

@@ -9,7 +9,7 @@ from datasite import load
 from datasite.cache import Cache
 from datasite.chart_worker import ImageRenderer
 from datasite.localgov import maps
-from tests.conftest import MINIMAL_CONFIG
+from tests.conftest import MINIMAL_CONFIG, WORDS
 
 
 def package(root: Path, path: str, content: bytes = b"a\n1\n") -> Path:
@@ -90,13 +90,16 @@ def test_boundaries_come_from_the_given_folder(tmp_path: Path) -> None:
     (tmp_path / "s0001").mkdir()
     (tmp_path / "s0001" / "prefectures.json").write_text('{"type": "Topology"}', encoding="utf-8")
     (tmp_path / "SOURCE.md").write_text("not a boundary", encoding="utf-8")
+    (tmp_path / "datapackage.json").write_text('{"credit": "c"}', encoding="utf-8")
     loaded = load.load(tmp_path / "none", [], topojson_dir=tmp_path)
     assert loaded.topologies == {"s0001/prefectures.json": '{"type": "Topology"}'}
-    assert load.load(tmp_path / "none", [], topojson_dir=tmp_path / "missing").topologies == {}
+    assert loaded.boundaries == (load.display(tmp_path / "datapackage.json"), '{"credit": "c"}')
+    missing = load.load(tmp_path / "none", [], topojson_dir=tmp_path / "missing")
+    assert (missing.topologies, missing.boundaries[1]) == ({}, None)
 
 
 def test_maps_say_which_boundaries_were_not_loaded() -> None:
     drawing = maps.categorical_map("prefecture", {}, [("なし", "#ccc")], "なし", "題", "", "説明")
-    map_files = maps.MapFiles(Cache(None), ImageRenderer(0), {})
+    map_files = maps.MapFiles(Cache(None), ImageRenderer(0), {}, {"prefecture": "a credit"}, WORDS)
     with pytest.raises(LookupError, match=r"reference/topojson/s0001/prefectures\.json"):
         map_files.request("maps/x.svg", drawing)

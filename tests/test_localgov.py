@@ -20,11 +20,12 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from datasite import charts, cli, load, localgov, model, pipeline, validate
+from datasite.cache import Cache
 from datasite.localgov import maps
-from datasite.localgov import model as localgov_model
 from datasite.localgov import pages as localgov_pages
-from tests.conftest import FIXTURES, REAL_CONFIG, ROOT, WORDS, site_config, wait_for_images
+from tests.conftest import FIXTURES, GOLDEN_DATA, REAL_CONFIG, ROOT, WORDS, run_cli, site_config, wait_for_images
 from tests.test_browser import csp_violations, open_page
+from tests.test_reference_data import CREDIT as BOUNDARY_CREDIT  # required beside every map
 
 DATA = ROOT / "datapackages"
 DROPIN = FIXTURES / "localgov-dropin" / "localgov-status-test"
@@ -232,11 +233,11 @@ def test_every_government_page_shows_a_locator_map_that_highlights_it(real_site:
             sheets[sheet] = text_of(real_site, sheet)
         assert f'<g id="c{g["code"]}"' in sheets[sheet], g["name"]
         assert f'src="../maps/locator/japan.svg#c{g["pref_code"]}' in page
-        assert maps.CREDIT in page
+        assert BOUNDARY_CREDIT in page
     ids = [i for text in sheets.values() for i in re.findall(r'<g id="c(\d{6})"', text)]
     assert sorted(ids) == sorted(g["code"] for g in MUNICIPALITIES)  # each municipality on exactly one sheet
     for text in sheets.values():
-        assert "g:target path" in text and maps.CREDIT in text
+        assert "g:target path" in text and BOUNDARY_CREDIT in text
     overview = text_of(real_site, "maps/locator/japan.svg")
     for pref in PREFECTURES:
         assert f'id="c{pref["code"]}"' in overview
@@ -428,7 +429,7 @@ def test_a_municipal_choropleth_for_each_reference_table(real_site: Path) -> Non
         page = text_of(real_site, f"maps/groups-{name}.html")
         svg = text_of(real_site, f"maps/groups-{name}.svg")
         assert f'<img class="js-map" src="../maps/groups-{name}.svg" alt="' in page
-        assert maps.CREDIT in page and maps.CREDIT in svg
+        assert BOUNDARY_CREDIT in page and BOUNDARY_CREDIT in svg
         coded = re.findall(r'<path d="M[^"]*" fill="(#[0-9a-fA-F]{6})" data-c="(\d{6})"', svg)
         assert sorted(code for _, code in coded) == sorted(g["code"] for g in MUNICIPALITIES)
         fill_of = dict((code, fill) for fill, code in coded)
@@ -464,10 +465,11 @@ def test_caravan_map_marks_exactly_the_22(real_site: Path) -> None:
     assert len(fills) == 47
     assert fills.count(charts.PALETTE[0]) == 22
     assert fills.count(maps.NO_DATA_COLOUR) == 25
-    assert maps.CREDIT in svg
+    assert BOUNDARY_CREDIT in svg
     page = text_of(real_site, "maps/prefectural-caravan-destinations-fy2023.html")
     assert (
-        maps.CREDIT in page and '<img class="js-map" src="../maps/prefectural-caravan-destinations-fy2023.svg"' in page
+        BOUNDARY_CREDIT in page
+        and '<img class="js-map" src="../maps/prefectural-caravan-destinations-fy2023.svg"' in page
     )
     table = dict(
         re.findall(r'<a href="\.\./local-governments/(\d{2})\d{4}\.html">[^<]+</a></th><td>([^<]+)</td>', page)
@@ -507,6 +509,61 @@ def test_outlines_are_rounded_and_shared_arcs_drawn_once_per_frame() -> None:
     assert outline.startswith("M") and outline.endswith("z")
     numbers = [float(n) for n in re.findall(r"-?\d*\.?\d+", outline)]
     assert all((2 * n).is_integer() for n in numbers)  # half pixels
+
+
+def test_the_boundaries_credit_comes_from_their_descriptor_and_is_drawn_a_line_per_part() -> None:
+    loaded = load.load(Path("no-such-data-folder"), [])
+    credits, problems = maps.boundary_credits(*loaded.boundaries)
+    assert problems == []
+    assert {level: "出典：" + text for level, text in credits.items()} == dict.fromkeys(
+        maps.BOUNDARIES, BOUNDARY_CREDIT
+    )
+    map_files = maps.MapFiles(Cache(None), None, loaded.topologies, credits, WORDS)
+    processed = WORDS("localgov.map_processed")
+    assert map_files.credit("prefecture", "municipality") == BOUNDARY_CREDIT + processed
+    assert maps.credit_lines(credits["municipality"], processed) == (
+        "国土数値情報（行政区域データ）（国土交通省）",
+        "（https://nlftp.mlit.go.jp/ksj/gml/datalist/KsjTmplt-N03-v3_0.html）",
+        "をスマートニュース メディア研究所が加工したもの（smartnews-smri/japan-topography）を利用",
+        processed,
+    )
+    assert maps.credit_lines("Source: X (https://x.example/a) by Y", "P") == (
+        "Source: X ",
+        "(https://x.example/a)",
+        " by Y",
+        "P",
+    )
+
+
+def test_a_map_without_its_boundaries_credit_is_a_problem_line() -> None:
+    path = "reference/topojson/datapackage.json"
+    only_prefectures = {"resources": [{"path": maps.BOUNDARIES["prefecture"].path, "credit": "都道府県の出典"}]}
+    credits, problems = maps.boundary_credits(path, json.dumps(only_prefectures, ensure_ascii=False))
+    assert credits == {"prefecture": "都道府県の出典"}
+    assert [str(p) for p in problems] == [
+        f'{path}: field "credit": required: the credit the licence of the map boundaries '
+        f"{maps.BOUNDARIES['municipality'].path} requires on every map"
+    ]
+    assert [str(p) for p in maps.boundary_credits(path, None)[1]] == [
+        f"{path}: missing: the map boundaries' descriptor, with the credit they require"
+    ]
+
+
+def test_a_site_with_maps_is_not_built_when_its_boundaries_name_no_credit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    boundaries = tmp_path / "topojson"
+    shutil.copytree(load.TOPOJSON_DIR, boundaries)
+    descriptor = json.loads((boundaries / "datapackage.json").read_text(encoding="utf-8"))
+    del descriptor["credit"]
+    (boundaries / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    monkeypatch.setattr(load, "TOPOJSON_DIR", boundaries)
+    code, _, err = run_cli(["--data", str(GOLDEN_DATA), "--out", str(tmp_path / "site"), "--check"], capsys)
+    shown = load.display(boundaries / "datapackage.json")
+    assert code != 0
+    for level in ("prefecture", "municipality"):
+        assert f'{shown}: field "credit": required: the credit the licence of the map boundaries ' in err
+        assert f"{maps.BOUNDARIES[level].path} requires on every map" in err
 
 
 # --- the real site: the self-assessment ------------------------------------------------------------------------------
@@ -754,7 +811,7 @@ def test_dropin_produces_maps_peer_comparisons_and_status_columns(dropin_site: P
     programmes = sorted({r["programme"] for r in status})
     for index in range(1, len(programmes) + 1):
         svg = text_of(dropin_site, f"maps/localgov-status-test-status-{index}.svg")
-        assert maps.CREDIT in svg
+        assert BOUNDARY_CREDIT in svg
         assert f'<img class="js-map" src="../maps/localgov-status-test-status-{index}.svg"' in page
     listed = {
         code for path in listing_pages(dropin_site, MAP_PAGE) for code in government_links(dropin_site, path, "listed")
@@ -827,7 +884,7 @@ def test_dropin_model_counts() -> None:
     assert (link.level, link.kind, link.measure, link.exhaustive) == ("municipality", "category", "status", False)
     assert [v.label for v in link.views][:2] == ["項目：ひきこもり相談窓口の明確化", "項目：中核機関の整備"]
     core = next(v for v in link.views if v.label == "項目：中核機関の整備")
-    assert sum(n for name, n, _ in core.counts if name != localgov_model.NO_DATA) == 6
+    assert sum(n for name, n, _ in core.counts if name != link.no_data) == 6
     caravan = next(x for x in data.linked if x.package.name == "prefectural-caravan")
     assert (caravan.level, caravan.kind, caravan.exhaustive) == ("prefecture", "presence", True)
 

@@ -194,14 +194,24 @@ def test_topojson_copies_and_credit() -> None:
     source_md = (TOPOJSON / "SOURCE.md").read_text(encoding="utf-8")
     assert CREDIT in source_md
     assert "加工" in source_md
-    files = sorted(p for p in TOPOJSON.rglob("*.json"))
+    files = sorted(p for p in TOPOJSON.rglob("*.json") if p.name != "datapackage.json")
     assert [p.relative_to(TOPOJSON).as_posix() for p in files] == [
         "s0001/prefectures.json",
         "s0010/N03-21_210101_designated_city.json",
     ]
+    # The descriptor the build reads the credit from (maps.boundary_credits): the credit as required, after 出典：,
+    # and each file with its size and hash.
+    descriptor = json.loads((TOPOJSON / "datapackage.json").read_text(encoding="utf-8"))
+    assert "出典：" + descriptor["credit"] == CREDIT
+    assert descriptor["sources"] and descriptor["licenses"]
+    declared = {r["path"]: r for r in descriptor["resources"]}
+    assert sorted(declared) == [p.relative_to(TOPOJSON).as_posix() for p in files]
     for path in files:
-        assert hashlib.sha256(path.read_bytes()).hexdigest() in source_md, path
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        assert digest in source_md, path
         assert f"{path.stat().st_size:,}" in source_md, path
+        resource = declared[path.relative_to(TOPOJSON).as_posix()]
+        assert (resource["hash"], resource["bytes"]) == (f"sha256:{digest}", path.stat().st_size)
     prefectures = json.loads((TOPOJSON / "s0001" / "prefectures.json").read_text(encoding="utf-8"))
     names = [g["properties"]["N03_001"] for g in prefectures["objects"]["prefectures"]["geometries"]]
     assert names == [r["name"] for r in PREFECTURES]

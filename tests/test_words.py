@@ -14,7 +14,6 @@ MODULES = sorted(
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60]")
 # Values of the data that the code compares with or recognises, not words it shows: (module, text).
 DATA_VALUES = {
-    ("localgov/pages", '"都道府県"'),  # the source-figures table's applies_to for prefectures
     # The values of the tables' standing column (and the glossary's): datapackage-conventions.md, "Standing".
     ("standing", '"資料の記載"'),
     ("standing", '"資料からの再構成"'),
@@ -84,14 +83,24 @@ DATA_VALUES = {
         "typeset",
         'rf"{_UNIFIED_YEAR}|{_ERA}\\s*(?:年度|年)|{WORDS}|{_NUMBER}\\s?(?:{COUNTERS})?|[A-Za-z][A-Za-z\'’\\-]*|\\s+|."',
     ),
+    # The reference data's government types (ref-local-governments, field "type", its schema's enum), which the code
+    # recognises (the prefectures) and orders and names the peer-group pages by (groups/type-town.html).
+    ("localgov/model", '"都道府県"'),
+    ("localgov/gather", '"都道府県"'),
+    ("localgov/gather", '"政令市"'),
+    ("localgov/gather", '"特別区"'),
+    ("localgov/gather", '"市"'),
+    ("localgov/gather", '"町"'),
+    ("localgov/gather", '"村"'),
+    # The peer groups' applies_to (ref-peer-groups, tables groupings and source-figures, their schemas' enums).
+    ("localgov/model", '"すべて"'),
+    ("localgov/model", '"市区町村"'),
+    # A benchmark row's status (e.g. jusou-implementation, field "status"): the planned year, not a result.
+    ("localgov/gather", '"予定"'),
 }
 # Modules whose words are still being moved to the catalogue (issue 18, point 5). Each line goes when its module is
 # done; the list only shrinks.
 NOT_YET = {
-    "localgov/compare",
-    "localgov/gather",
-    "localgov/maps",
-    "localgov/model",
     "model",  # Chart.text_alternative's "{label}：{note}": its readers are charts.py and test_charts.py
     "pages/discovery",
     "pages/downloads",

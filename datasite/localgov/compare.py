@@ -13,7 +13,8 @@ from typing import Any, NamedTuple
 
 from markupsafe import Markup, escape
 
-from .model import NO_DATA, Government, Group, Level, Linked, LocalGov, Measure, SourceFigure, View, format_number
+from ..strings import Strings
+from .model import Government, Group, Level, Linked, LocalGov, Measure, SourceFigure, View, format_number
 
 EXTRA_FIELDS = ("source", "note", "url")  # shown beside a government's value when the table has them
 MAX_NAMED_WITHOUT = 5  # members without a value named on the page, when a comparison counts fewer than its group
@@ -88,14 +89,16 @@ class Ranked:
     median: float | None
     peers: str  # the strip's path
     missing: int  # members without a value
-    missing_names: str  # the first MAX_NAMED_WITHOUT of them, as 「福島県双葉町」, joined by 「、」
+    missing_names: str  # the first MAX_NAMED_WITHOUT of them, as 「福島県双葉町」, joined by the list separator
 
 
 class Comparisons:
-    """Peer statistics, computed once per (group, measure or view) and reused on every page."""
+    """Peer statistics, computed once per (group, measure or view) and reused on every page, and the sentences
+    that describe them (``words``: the string catalogue)."""
 
-    def __init__(self, data: LocalGov) -> None:
+    def __init__(self, data: LocalGov, words: Strings) -> None:
         self.data = data
+        self.words = words
         self._ranked: dict[tuple[str, str], Ranked] = {}
         self._counts: dict[tuple[str, str, int], list[tuple[str, int, str]]] = {}
         self.scales: dict[str, Scale] = {}
@@ -114,7 +117,9 @@ class Comparisons:
         if key not in self._ranked:
             chosen = sorted(values[c] for c in group.members if c in values)
             missing = [self.data.governments[c] for c in group.members if c not in values]
-            names = "、".join(("" if g.is_prefecture else g.pref_name) + g.name for g in missing[:MAX_NAMED_WITHOUT])
+            names = self.words("list_separator").join(
+                ("" if g.is_prefecture else g.pref_name) + g.name for g in missing[:MAX_NAMED_WITHOUT]
+            )
             self._ranked[key] = Ranked(
                 chosen,
                 statistics.median(chosen) if chosen else None,
@@ -182,8 +187,10 @@ def _numeric_rows(
             continue
         n = len(ranked.values)
         rank = None if own is None else 1 + n - bisect.bisect_right(ranked.values, own)
-        summary = f"{title}：{group.title}（{n}団体）の分布"
-        summary += "。この団体の値はありません" if own is None else f"。この団体は{n}団体中{rank}位"
+        if own is None:
+            summary = comparisons.words("localgov.strip_without", measure=title, group=group.title, count=n)
+        else:
+            summary = comparisons.words("localgov.strip", measure=title, group=group.title, count=n, rank=rank)
         rows.append(
             ComparisonRow(
                 group=group,
@@ -203,8 +210,8 @@ def _axis(comparisons: Comparisons, key: str, unit: str, decimals: int | None) -
     scale = comparisons.scales.get(key)
     if scale is None:
         return ""
-    span = f"{format_number(scale.low, unit, decimals)}〜{format_number(scale.high, unit, decimals)}"
-    return f"分布の横軸：{span}（{'対数目盛' if scale.log else '等間隔'}。両端は全国の最小・最大）"
+    low, high = format_number(scale.low, unit, decimals), format_number(scale.high, unit, decimals)
+    return comparisons.words("localgov.axis_log" if scale.log else "localgov.axis_linear", low=low, high=high)
 
 
 def comparison_sections(data: LocalGov, comparisons: Comparisons, government: Government) -> list[ComparisonSection]:
@@ -229,7 +236,7 @@ def comparison_sections(data: LocalGov, comparisons: Comparisons, government: Go
                 ComparisonSection(
                     measure.title,
                     "number",
-                    NO_DATA if own is None else format_number(own, measure.unit, measure.decimals),
+                    data.no_data if own is None else format_number(own, measure.unit, measure.decimals),
                     rows,
                     _axis(comparisons, f"{measure.id}:{government.level}", measure.unit, measure.decimals),
                     None,
@@ -239,7 +246,11 @@ def comparison_sections(data: LocalGov, comparisons: Comparisons, government: Go
         if link.level != government.level:
             continue
         for index, view in enumerate(link.views):
-            title = link.resource.title + (f"（{view.label}）" if view.label else "")
+            title = (
+                comparisons.words("view_title", table=link.resource.title, view=view.label)
+                if view.label
+                else link.resource.title
+            )
             if link.kind == "number":
                 values = {c: float(v) for c, v in view.values.items()}
                 rows = _numeric_rows(
@@ -253,7 +264,7 @@ def comparison_sections(data: LocalGov, comparisons: Comparisons, government: Go
                 for group in groups:
                     counts = comparisons.counts(group, link, index)
                     n = sum(c for _, c, _ in counts)
-                    summary = f"{title}：{group.title}（{n}団体）の内訳。この団体は「{own_text}」"
+                    summary = comparisons.words("localgov.bar", table=title, group=group.title, count=n, value=own_text)
                     rows.append(
                         ComparisonRow(
                             group=group,

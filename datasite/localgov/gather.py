@@ -34,7 +34,7 @@ from ..strings import Strings
 from ..typeset import date_label
 from . import maps
 from .model import (
-    NO_DATA,
+    APPLIES_TO_MUNICIPALITIES,
     Band,
     FigureProblem,
     Government,
@@ -50,6 +50,8 @@ from .model import (
 
 SOURCE_FIGURES = "source-figures"  # in the peer groups: which figures of the source apply to which governments
 
+# The values of the reference data's ``type`` field (its schema's enum, in this order) and the slug of each one's
+# peer-group page (groups/type-town.html): values the code recognises, not words it shows.
 TYPE_SLUGS = {
     "都道府県": "prefecture",
     "政令市": "designated-city",
@@ -58,14 +60,14 @@ TYPE_SLUGS = {
     "町": "town",
     "村": "village",
 }
-LISTED_DEFAULT = "掲載あり"
+PLANNED_STATUS = "予定"  # a value of the benchmarks' ``status`` field: the row gives a plan, not a result
 SKIPPED_FIELDS = {"era_label", "reconstructed", "note", "source", "url"}
 MAX_VIEWS = 12  # maps per linked table (one per combination of its other key fields): the self-assessment has 9 items
 
 
 def gather(site: Site, words: Strings) -> LocalGov | None:
-    """Everything the pages need, or None when the site has no local-government list (years in the catalogue's
-    style: ``words``)."""
+    """Everything the pages need, or None when the site has no local-government list. ``words``: the string
+    catalogue, for the names this part gives (a group's title, a table's default labels, a figure's date)."""
     roles = site.config.roles
     packages = {p.name: p for p in site.packages}
     ref = packages.get(roles.local_governments) if roles.local_governments else None
@@ -95,7 +97,7 @@ def gather(site: Site, words: Strings) -> LocalGov | None:
         if not g.is_prefecture:
             municipalities_of.setdefault(g.pref_code, []).append(g)
     groupings = _groupings(packages.get(roles.peer_groups))
-    groups = _groups(groupings, governments, packages)
+    groups = _groups(groupings, governments, packages, words)
     groups_of: dict[str, list[Group]] = {code: [] for code in governments}
     for group in groups:
         for code in group.members:
@@ -120,6 +122,7 @@ def gather(site: Site, words: Strings) -> LocalGov | None:
         measures=measures,
         linked=linked,
         figures=figures,
+        no_data=words("localgov.no_data"),
         problems=problems,
     )
 
@@ -193,13 +196,15 @@ def _groupings(peers: Package | None) -> list[Grouping]:
     return out
 
 
-def _groups(groupings: list[Grouping], governments: dict[str, Government], packages: dict[str, Package]) -> list[Group]:
+def _groups(
+    groupings: list[Grouping], governments: dict[str, Government], packages: dict[str, Package], words: Strings
+) -> list[Group]:
     out: list[Group] = []
     for grouping in groupings:
         values = _values(packages, *grouping.basis)
         members: dict[str, list[str]] = {}
         for g in governments.values():
-            if grouping.applies_to == "市区町村" and g.is_prefecture:
+            if grouping.applies_to == APPLIES_TO_MUNICIPALITIES and g.is_prefecture:
                 continue
             value = values.get(g.code)
             if value is None:
@@ -218,7 +223,7 @@ def _groups(groupings: list[Grouping], governments: dict[str, Government], packa
                         grouping,
                         band.band,
                         band.label,
-                        f"{grouping.title}：{band.label}",
+                        words("localgov.group", grouping=grouping.title, value=band.label),
                         urls.group(f"{grouping.id}-{band.band}"),
                         codes,
                         band,
@@ -231,11 +236,13 @@ def _groups(groupings: list[Grouping], governments: dict[str, Government], packa
             codes = tuple(members[value])
             if grouping.basis[2] == "pref_code" and value in prefectures:
                 pref = prefectures[value]
-                out.append(Group(grouping, value, pref.name, f"{pref.name}の市区町村", pref.href, codes))
+                title = words("localgov.prefecture_group", prefecture=pref.name)
+                out.append(Group(grouping, value, pref.name, title, pref.href, codes))
             else:
                 slug = TYPE_SLUGS.get(value, str(index + 1)) if grouping.basis[2] == "type" else str(index + 1)
                 href = urls.group(f"{grouping.id}-{slug}")
-                out.append(Group(grouping, value, value, f"{grouping.title}：{value}", href, codes))
+                title = words("localgov.group", grouping=grouping.title, value=value)
+                out.append(Group(grouping, value, value, title, href, codes))
     return out
 
 
@@ -283,9 +290,10 @@ def _link(
     primary = [f.name for f in resource.fields if f.is_key]
     facets = tuple(f for f in primary if f != name)
     presence: dict[str, Any] = key["presence"] if isinstance(key.get("presence"), dict) else {}
-    listed = str(presence.get("listed") or LISTED_DEFAULT)
+    no_data = words("localgov.no_data")
+    listed = str(presence.get("listed") or words("localgov.listed"))
     exhaustive = bool(presence.get("unlisted"))
-    unlisted = str(presence.get("unlisted") or NO_DATA)
+    unlisted = str(presence.get("unlisted") or no_data)
     measure = key.get("measure") if key.get("measure") in {f.name for f in resource.fields} else None
     kind: Literal["presence", "category", "number"] = "presence"
     candidates = [f for f in resource.fields if not f.is_key and f.name != name and f.name not in SKIPPED_FIELDS]
@@ -325,12 +333,15 @@ def _link(
         exhaustive=exhaustive,
         facets=facets,
         views=[],
+        no_data=no_data,
         dropped_views=max(0, len(ordered) - MAX_VIEWS),
     )
     members = [g.code for g in governments.values() if g.level == level]
     for view_key in ordered[-MAX_VIEWS:]:
         view_rows = rows_by_view[view_key]
-        label = "・".join(_facet_label(resource, facets[i], view_key[i], words) for i in varying)
+        label = words("list_separator_short").join(
+            _facet_label(resource, facets[i], view_key[i], words) for i in varying
+        )
         values: dict[str, Any] = {}
         for code in members:
             found = view_rows.get(code)
@@ -351,7 +362,7 @@ def _link(
 def _facet_label(resource: Resource, name: str, value: Any, words: Strings) -> str:
     if name == "fiscal_year" and isinstance(value, int):
         return fiscal_year_label(value, words)
-    return f"{resource.field(name).title}：{value}"
+    return words("localgov.facet", field=resource.field(name).title, value=value)
 
 
 def _names(value: Any) -> list[str]:
@@ -431,10 +442,12 @@ def _shown(value: Any) -> str:
 
 
 def _when(row: dict[str, Any], reference_date: str, words: Strings) -> str:
-    """The row's date (時点) or fiscal year, else the reference date its table's source gives."""
+    """The row's date (時点) or fiscal year (marked when the row's status is the planned one), else the reference
+    date its table's source gives."""
     for name, value in row.items():
         if isinstance(value, date) and name.endswith("date"):
-            return date_label(value, words) + "時点"
+            return words("localgov.as_of", date=date_label(value, words))
     if isinstance(row.get("fiscal_year"), int):
-        return fiscal_year_label(row["fiscal_year"], words) + ("（予定）" if row.get("status") == "予定" else "")
+        year = fiscal_year_label(row["fiscal_year"], words)
+        return words("localgov.planned_year", year=year) if row.get("status") == PLANNED_STATUS else year
     return reference_date

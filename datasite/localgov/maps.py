@@ -19,16 +19,20 @@ the SVG (``:target``) fills that municipality, in an ``<img>``, without JavaScri
 prefectures does the same for prefecture pages; a municipality's page adds a ring at its place in Japan
 with a tiny inline SVG laid over that map.
 
-The boundaries' credit line (required by 国土交通省, see ``reference/topojson/SOURCE.md``) is in every SVG
-(visible on choropleths, in ``<desc>`` on locator sheets) and beside every map on the pages, followed by
-「（本プロジェクトがさらに加工：…）」 because the outlines are rounded and re-drawn here.
+The boundaries' credit line (required by 国土交通省, see ``reference/topojson/SOURCE.md``) is declared in their
+descriptor (``reference/topojson/datapackage.json``, ``credit``; read by ``boundary_credits``, a map without one is a
+problem of the build) and written in the catalogue's pattern (``localgov.map_source``), followed by the catalogue's
+``localgov.map_processed`` because the outlines are rounded and re-drawn here. It is in every SVG (visible on
+choropleths, in ``<desc>`` on locator sheets) and beside every map on the pages.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -38,6 +42,8 @@ from .. import urls
 from ..cache import Cache, code_fingerprint, digest
 from ..chart_worker import ImageRenderer, Pending
 from ..charts import wrap_credit
+from ..errors import Problem
+from ..strings import Strings
 from ..typeset import wrap
 
 Level = Literal["prefecture", "municipality"]
@@ -49,26 +55,15 @@ class Boundaries:
     path: str  # under reference/topojson
     feature: str
     key: str  # the property that joins a feature to our rows
-    description: str
 
 
 BOUNDARIES: dict[Level, Boundaries] = {
-    "prefecture": Boundaries("s0001/prefectures.json", "prefectures", "N03_001", "都道府県名（N03_001）"),
-    "municipality": Boundaries(
-        "s0010/N03-21_210101_designated_city.json", "N03-21_210101", "N03_007", "行政区域コード5桁（N03_007）"
-    ),
+    # N03_001: the prefecture's name (the file has no code).
+    "prefecture": Boundaries("s0001/prefectures.json", "prefectures", "N03_001"),
+    # N03_007: the 5-digit 行政区域コード, the first five digits of a government's code.
+    "municipality": Boundaries("s0010/N03-21_210101_designated_city.json", "N03-21_210101", "N03_007"),
 }
-CREDIT = (
-    "出典：国土数値情報（行政区域データ）（国土交通省）（https://nlftp.mlit.go.jp/ksj/gml/datalist/KsjTmplt-N03-v3_0.html）"
-    "をスマートニュース メディア研究所が加工したもの（smartnews-smri/japan-topography）を利用"
-)
-FURTHER_PROCESSING = "（本プロジェクトがさらに加工：地図画像として描画し、境界線の座標を丸めた）"
-CREDIT_LINES = (
-    "出典：国土数値情報（行政区域データ）（国土交通省）",
-    "（https://nlftp.mlit.go.jp/ksj/gml/datalist/KsjTmplt-N03-v3_0.html）",
-    "をスマートニュース メディア研究所が加工したもの（smartnews-smri/japan-topography）を利用",
-    FURTHER_PROCESSING,
-)
+CREDIT_FIELD = "credit"  # in the boundaries' descriptor, or in one of its resources for that file alone
 TITLE_PX = 15  # the map's title, drawn above it
 TITLE_LINE_PX = 20
 CREDIT_LINE_PX = 16  # a line of the 12 px data credits under the map
@@ -403,6 +398,8 @@ class MapDrawing:
     # What the image says of its data, drawn under the map (charts.credit_lines): its source and reference date,
     # unit, licence, the site's name and the map page's address, so that a saved map keeps them.
     credits: tuple[str, ...] = ()
+    # The boundaries' credit, in the lines drawn under the map (MapFiles.request gives it).
+    boundary_credit: tuple[str, ...] = ()
 
     @property
     def boundaries(self) -> str:
@@ -451,9 +448,9 @@ class Atlas:
         title = wrap(drawing.title, frame.width - 2 * PAD, TITLE_PX)
         top = TITLE_LINE_PX * len(title) + 8
         credits = [line for paragraph in drawing.credits for line in wrap_credit(paragraph, frame.width - 2 * PAD)]
-        credit_height = CREDIT_LINE_PX * len(credits) + 14 * len(CREDIT_LINES) + 8
+        credit_height = CREDIT_LINE_PX * len(credits) + 14 * len(drawing.boundary_credit) + 8
         width, height = frame.width, top + frame.height + credit_height
-        parts = [_svg_head(width, height, drawing.title, drawing.description)]
+        parts = [_svg_head(width, height, drawing.title, drawing.description, "".join(drawing.boundary_credit))]
         parts.append(f'<rect width="{width}" height="{height}" fill="#fff"/>')
         parts += [
             f'<text x="{PAD}" y="{TITLE_LINE_PX * (i + 1) - 2}" font-size="{TITLE_PX}px" font-weight="bold" '
@@ -487,7 +484,7 @@ class Atlas:
         y += CREDIT_LINE_PX * len(credits)
         parts += [
             f'<text x="{PAD}" y="{y + 14 * i}" font-size="11" fill="#333">{escape(line)}</text>'
-            for i, line in enumerate(CREDIT_LINES)
+            for i, line in enumerate(drawing.boundary_credit)
         ]
         parts.append("</svg>\n")
         return "".join(parts)
@@ -550,18 +547,26 @@ class Atlas:
                 )
         return sheets
 
-    def draw_locators(self, layout: Locators, names: Mapping[str, tuple[str, str]]) -> dict[str, str]:
+    def draw_locators(
+        self, layout: Locators, names: Mapping[str, tuple[str, str]], texts: LocatorTexts
+    ) -> dict[str, str]:
         """The SVG of the overview and of every sheet of ``layout``."""
         overview_frame, _ = self.country("prefecture", OVERVIEW_SIZE)
-        files = {layout.overview.path: self._overview_svg(overview_frame, layout.prefecture_ids)}
+        title, credit = texts.titles[layout.overview.path], texts.credits["prefecture"]
+        files = {layout.overview.path: self._overview_svg(overview_frame, layout.prefecture_ids, title, credit)}
         topology = self.topologies["municipality"]
         for sheets in layout.sheets.values():
             for sheet in sheets:
-                files[sheet.path] = self._sheet_svg(topology, sheet, layout.members[sheet.path], names)
+                files[sheet.path] = self._sheet_svg(topology, sheet, layout.members[sheet.path], names, texts)
         return files
 
     def _sheet_svg(
-        self, topology: Topology, sheet: Sheet, keys: tuple[str, ...], names: Mapping[str, tuple[str, str]]
+        self,
+        topology: Topology,
+        sheet: Sheet,
+        keys: tuple[str, ...],
+        names: Mapping[str, tuple[str, str]],
+        texts: LocatorTexts,
     ) -> str:
         frame = Frame(topology, sheet.box, SHEET_SIZE)
         groups = []
@@ -574,9 +579,9 @@ class Atlas:
             if max(fx1 - fx0, fy1 - fy0) < SMALL_FEATURE_PX:
                 ring = f'<circle class="r" cx="{(fx0 + fx1) / 2:.1f}" cy="{(fy0 + fy1) / 2:.1f}" r="10"/>'
             groups.append(f'<g id="c{code}" data-n="{escape(name)}"><path d="{frame.outline(feature)}"/>{ring}</g>')
-        title = f"{sheet.pref}の市区町村（{sheet.count}団体）"
+        title = texts.titles[sheet.path]
         return (
-            _svg_head(frame.width, frame.height, title, title)
+            _svg_head(frame.width, frame.height, title, title, texts.credits["municipality"])
             + "<style>g path{fill:"
             + LAND_COLOUR
             + ";stroke:#fff;stroke-width:.8;stroke-linejoin:round}g:target path{fill:"
@@ -587,10 +592,9 @@ class Atlas:
             + "</svg>\n"
         )
 
-    def _overview_svg(self, frame: Frame, ids: Mapping[str, str]) -> str:
+    def _overview_svg(self, frame: Frame, ids: Mapping[str, str], title: str, credit: str) -> str:
         topology = self.topologies["prefecture"]
-        title = "都道府県の地図"
-        parts = [_svg_head(frame.width, frame.height, title, title)]
+        parts = [_svg_head(frame.width, frame.height, title, title, credit)]
         parts.append(
             "<style>path{fill:"
             + LAND_COLOUR
@@ -637,11 +641,11 @@ def _shared_arcs(topology: Topology) -> list[int]:
     return sorted(i for i, prefs in users.items() if len(prefs) > 1)
 
 
-def _svg_head(width: int, height: int, title: str, description: str) -> str:
+def _svg_head(width: int, height: int, title: str, description: str, credit: str) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'role="img" aria-label="{escape(title, quote=True)}" font-family="{escape(FONT)}">'
-        f"<title>{escape(title)}</title><desc>{escape(description)} {escape(credit())}</desc>"
+        f"<title>{escape(title)}</title><desc>{escape(description)} {escape(credit)}</desc>"
     )
 
 
@@ -676,8 +680,49 @@ def categorical_map(
     return MapDrawing(level, regions, tuple(categories), title, description, colour.get(default, NO_DATA_COLOUR))
 
 
-def credit() -> str:
-    return CREDIT + FURTHER_PROCESSING
+@dataclass(frozen=True)
+class LocatorTexts:
+    """What the locator drawings say besides their shapes: each drawing's title, by its path (the overview and every
+    sheet), and the credit of each level's boundaries."""
+
+    titles: dict[str, str]
+    credits: dict[Level, str]
+
+
+def boundary_credits(path: str, text: str | None) -> tuple[dict[Level, str], list[Problem]]:
+    """The credit each level's boundaries must carry, as their descriptor (``path``, its ``text``) declares it: a
+    resource's own ``credit``, else the package's. A level without one is a problem: the licence requires it."""
+    if text is None:
+        return {}, [Problem(path, None, None, "missing: the map boundaries' descriptor, with the credit they require")]
+    try:
+        descriptor = json.loads(text)
+    except json.JSONDecodeError as error:
+        return {}, [Problem(path, error.lineno, None, f"invalid JSON: {error.msg} (column {error.colno})")]
+    if not isinstance(descriptor, dict):
+        return {}, [Problem(path, None, None, "descriptor must be a JSON object")]
+    resources = descriptor.get("resources")
+    by_path = {r.get("path"): r for r in (resources if isinstance(resources, list) else []) if isinstance(r, dict)}
+    credits: dict[Level, str] = {}
+    problems: list[Problem] = []
+    for level, boundaries in BOUNDARIES.items():
+        declared = by_path.get(boundaries.path, {}).get(CREDIT_FIELD) or descriptor.get(CREDIT_FIELD)
+        if isinstance(declared, str) and declared.strip():
+            credits[level] = declared.strip()
+        else:
+            message = f"required: the credit the licence of the map boundaries {boundaries.path} requires on every map"
+            problems.append(Problem(path, None, CREDIT_FIELD, message))
+    return credits, problems
+
+
+# An address in brackets, half- or full-width: "(https://…)" or "\uff08https://…\uff09".
+_BRACKETED_ADDRESS = re.compile(r"([(\uff08]https?://[^)\uff09\s]*[)\uff09])")
+
+
+def credit_lines(credit: str, processed: str) -> tuple[str, ...]:
+    """A boundaries' credit as drawn under a map: each address in brackets on a line of its own (it cannot be
+    broken), the rest between them, and ``processed`` (what this site did to the boundaries) last."""
+    pieces = _BRACKETED_ADDRESS.split(credit)
+    return (*(piece for piece in pieces if piece), processed)
 
 
 def topology_text(topologies: Topologies, boundaries: str) -> str:
@@ -735,15 +780,24 @@ class MapFiles:
         cache: Cache,
         renderer: ImageRenderer | None,
         topologies: Topologies,
+        credits: Mapping[Level, str],
+        words: Strings,
         site_name: str = "",
         base_url: str | None = None,
     ) -> None:
+        """``credits``: each level's boundaries' credit (``boundary_credits``); ``words``: the string catalogue."""
         self._cache, self._renderer, self._topologies = cache, renderer, topologies
+        self._words = words
+        processed = words("localgov.map_processed")
+        self._credit_lines = {
+            level: credit_lines(words("localgov.map_source", source=credit), processed)
+            for level, credit in credits.items()
+        }
         # What the maps' credits name (charts.credit_lines): the site, and the map page's address when known.
         self.site_name, self.base_url = site_name, base_url
         self._atlas: Atlas | None = None
         self._requested: dict[str, tuple[str, MapDrawing]] = {}
-        self._locators: tuple[str, Locators, dict[str, tuple[str, str]]] | None = None
+        self._locators: tuple[str, Locators, dict[str, tuple[str, str]], LocatorTexts] | None = None
         self._pending: Pending[dict[str, Any]] | None = None
         self._batch: set[str] = set()  # the paths the pending batch draws
 
@@ -757,15 +811,31 @@ class MapFiles:
         texts = [topology_text(self._topologies, b.path) for b in BOUNDARIES.values()]
         return digest("map", code_fingerprint(), *texts, *parts)
 
+    def credit(self, *levels: Level) -> str:
+        """The credit of the boundaries of ``levels``, as the pages print it beside a map (each different one once)."""
+        texts = list(dict.fromkeys("".join(self._lines(level)) for level in levels))
+        return self._words("list_separator").join(texts)
+
+    def _lines(self, level: Level) -> tuple[str, ...]:
+        if level not in self._credit_lines:
+            raise LookupError(f"no credit declared for the map boundaries reference/topojson/{BOUNDARIES[level].path}")
+        return self._credit_lines[level]
+
     def request(self, path: str, drawing: MapDrawing) -> None:
         topology_text(self._topologies, drawing.boundaries)  # a missing boundary file is named at once
+        drawing = dataclasses.replace(drawing, boundary_credit=self._lines(drawing.level))
         self._requested[path] = (self._key(repr(drawing)), drawing)
 
     def locators(self, names: Mapping[str, tuple[str, str]], prefecture_codes: Mapping[str, str]) -> Locators:
         """The layout of the locator maps (see ``Atlas.locators``); their drawings come with ``collect``."""
-        key = self._key("locators", repr(sorted(names.items())), repr(sorted(prefecture_codes.items())))
         layout = self.atlas.locators(names, prefecture_codes)
-        self._locators = (key, layout, dict(names))
+        titles = {layout.overview.path: self._words("localgov.overview_title")}
+        for sheets in layout.sheets.values():
+            for sheet in sheets:
+                titles[sheet.path] = self._words("localgov.sheet_title", prefecture=sheet.pref, count=sheet.count)
+        texts = LocatorTexts(titles, {level: self.credit(level) for level in BOUNDARIES})
+        key = self._key("locators", repr(sorted(names.items())), repr(sorted(prefecture_codes.items())), repr(texts))
+        self._locators = (key, layout, dict(names), texts)
         return layout
 
     def country_outside(self, level: Level) -> list[str]:
@@ -785,7 +855,7 @@ class MapFiles:
         layout = self._locators if self._locators and not self._cache.has("maps", self._locators[0]) else None
         if not drawings and layout is None:
             return
-        job = (dict(self._topologies), drawings, None if layout is None else (layout[1], layout[2]))
+        job = (dict(self._topologies), drawings, None if layout is None else (layout[1], layout[2], layout[3]))
         self._pending = self._renderer.submit(draw_batch, job, first=True)  # the longest job: started next
         self._batch = {p for p, _ in drawings}
 
@@ -805,15 +875,15 @@ class MapFiles:
             files[path] = svg
             files[path.removesuffix(".svg") + ".png"] = png
         if self._locators is not None:
-            key, layout, names = self._locators
+            key, layout, names, texts = self._locators
             bundle = self._cache.get("maps", key)
             if bundle is None:
-                texts = (
+                svgs = (
                     {p: t for p, t in drawn.items() if p not in self._batch and not p.endswith(PNG)}
                     if drawn
-                    else self.atlas.draw_locators(layout, names)
+                    else self.atlas.draw_locators(layout, names, texts)
                 )
-                bundle = json.dumps(texts, ensure_ascii=False, sort_keys=True).encode("utf-8")
+                bundle = json.dumps(svgs, ensure_ascii=False, sort_keys=True).encode("utf-8")
                 self._cache.put("maps", key, bundle)
             files.update({p: t.encode("utf-8") for p, t in json.loads(bundle).items()})
         return files
@@ -834,7 +904,11 @@ _WORKER_ATLAS: dict[str, Atlas] = {}  # in a chart worker: the atlas of the boun
 
 
 def draw_batch(
-    job: tuple[dict[str, str], tuple[tuple[str, MapDrawing], ...], tuple[Locators, dict[str, tuple[str, str]]] | None],
+    job: tuple[
+        dict[str, str],
+        tuple[tuple[str, MapDrawing], ...],
+        tuple[Locators, dict[str, tuple[str, str]], LocatorTexts] | None,
+    ],
 ) -> dict[str, Any]:
     """Every drawing of a batch, by path, SVG text; a choropleth's PNG at its path + PNG (run in a chart worker)."""
     topologies, drawings, locators = job

@@ -14,8 +14,12 @@ from .. import urls
 from ..model import Package, Resource
 from . import maps
 
+# A value of the reference data's ``type`` field (its schema's enum), which the code recognises: not a word it shows.
 PREFECTURE_TYPE = "都道府県"
-NO_DATA = "データなし"
+# Values of the peer groups' ``applies_to`` fields (their schemas' enums).
+APPLIES_TO_ALL = "すべて"
+APPLIES_TO_PREFECTURES = "都道府県"
+APPLIES_TO_MUNICIPALITIES = "市区町村"
 
 Level = Literal["prefecture", "municipality"]
 
@@ -125,6 +129,7 @@ class Linked:
     exhaustive: bool
     facets: tuple[str, ...]
     views: list[View]
+    no_data: str  # what a missing number reads as (the catalogue's localgov.no_data)
     dropped_views: int = 0
 
     @property
@@ -150,7 +155,7 @@ class Linked:
 
     def shown(self, value: Any) -> str:
         if value is None:
-            return NO_DATA
+            return self.no_data
         if self.kind == "number":
             return format_number(value, self.unit)
         return str(value)
@@ -179,7 +184,10 @@ class SourceFigure:
         return urls.table(self.resource.package, self.resource.name)
 
     def applies(self, government: Government, groups: list[Group]) -> bool:
-        if self.applies_to != "すべて" and (self.applies_to == "都道府県") != government.is_prefecture:
+        if (
+            self.applies_to != APPLIES_TO_ALL
+            and (self.applies_to == APPLIES_TO_PREFECTURES) != government.is_prefecture
+        ):
             return False
         return not self.group or any(g.slug == self.group for g in groups)
 
@@ -211,15 +219,15 @@ class LocalGov:
     measures: list[Measure]
     linked: list[Linked]
     figures: list[SourceFigure]
+    no_data: str  # what a missing value reads as (the catalogue's localgov.no_data)
     problems: list[FigureProblem] = field(default_factory=list)  # declarations that could not be read
 
     def prefecture_of(self, government: Government) -> Government:
         return next(p for p in self.prefectures if p.pref_code == government.pref_code)
 
 
-def format_number(value: float | None, unit: str = "", decimals: int | None = None) -> str:
-    if value is None:
-        return NO_DATA
+def format_number(value: float, unit: str = "", decimals: int | None = None) -> str:
+    """A number with thousands separators and its unit."""
     if decimals is not None:
         text = f"{value:,.{decimals}f}"
     elif float(value).is_integer():
@@ -227,3 +235,13 @@ def format_number(value: float | None, unit: str = "", decimals: int | None = No
     else:
         text = f"{value:,}"
     return f"{text}{unit}" if unit and unit not in {"—", "-"} else text
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """``format_number`` as the templates call it (``fmt``): a missing value reads as ``missing``."""
+
+    missing: str
+
+    def __call__(self, value: float | None, unit: str = "", decimals: int | None = None) -> str:
+        return self.missing if value is None else format_number(value, unit, decimals)

@@ -37,7 +37,18 @@ from .compare import (
     nearest_peers,
     published_figures,
 )
-from .model import NO_DATA, Government, Grouping, Level, Linked, LocalGov, SourceFigure, View, format_number
+from .model import (
+    APPLIES_TO_PREFECTURES,
+    Government,
+    Grouping,
+    Level,
+    Linked,
+    LocalGov,
+    NumberFormat,
+    SourceFigure,
+    View,
+    format_number,
+)
 
 Outputs = dict[str, bytes]
 Page = Renderer
@@ -176,6 +187,8 @@ class MapPlan:
     unlisted: int  # areas of the boundaries that are in no list of governments
     references: list[ReferenceMap]
     views: dict[str, list[ViewMap]]  # a linked table's slug → the map of each of its views
+    credits: dict[Level, str]  # the credit of each level's boundaries (the licence requires it beside every map)
+    credit: str  # of both levels' boundaries: for a page whose maps show both
 
 
 def plan_maps(data: LocalGov, site: Site, map_files: maps.MapFiles, words: Strings) -> MapPlan:
@@ -191,7 +204,9 @@ def plan_maps(data: LocalGov, site: Site, map_files: maps.MapFiles, words: Strin
         link.slug: [_view_map(data, link, index, view, map_files, labels) for index, view in enumerate(link.views)]
         for link in data.linked
     }
-    return MapPlan(locators, outside, unlisted, references, views)
+    credits: dict[Level, str] = {level: map_files.credit(level) for level in ("prefecture", "municipality")}
+    both = map_files.credit("prefecture", "municipality")
+    return MapPlan(locators, outside, unlisted, references, views, credits, both)
 
 
 def render_localgov(
@@ -211,8 +226,8 @@ def render_localgov(
     peers, rule = nearest_peers(data)
     if self_check_items(data):
         out.update(_self_check(data, page, peers, labels))
-    comparisons = Comparisons(data)
-    fragments = Fragments(page)
+    comparisons = Comparisons(data, words)
+    fragments = Fragments(page, NumberFormat(data.no_data))
     for level in ("prefecture", "municipality"):
         columns = [(link, view) for link in data.linked if link.level == level for view in link.views]
         cards = _peer_cards([Peer(g, 0.0) for g in data.governments.values() if g.level == level], columns)
@@ -220,7 +235,7 @@ def render_localgov(
         fragments.cards(cards, own=True)
     for government in data.governments.values():
         out[government.href] = _government_page(
-            data, comparisons, government, page, locators, peers, rule, fragments, labels
+            data, comparisons, government, page, locators, plan.credit, peers, rule, fragments, labels
         )
     return out
 
@@ -229,8 +244,9 @@ class Fragments:
     """Parts that many government pages share word for word (the source's figures for all municipalities
     of a population band), rendered once from their template and reused."""
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, fmt: NumberFormat) -> None:
         self._page = page
+        self._fmt = fmt
         self._figures: dict[tuple[str, ...], Markup] = {}
         self._cards: dict[tuple[str, bool], Markup] = {}
 
@@ -243,7 +259,7 @@ class Fragments:
                 "",
                 "",
                 [],
-                {"cards": cards, "own": own, "separator": Markup(CARD_SEPARATOR), "fmt": format_number},
+                {"cards": cards, "own": own, "separator": Markup(CARD_SEPARATOR), "fmt": self._fmt},
             )
         ).decode("utf-8")
         for card, text in zip(cards, html.split(CARD_SEPARATOR)[:-1], strict=True):
@@ -291,6 +307,7 @@ def _government_page(
     government: Government,
     page: Page,
     locators: maps.Locators,
+    credit: str,
     peers: dict[str, list[Peer]],
     rule: PeerRule,
     fragments: Fragments,
@@ -326,7 +343,7 @@ def _government_page(
                     sheet.path: [data_names[k] for k in locators.members[sheet.path]]
                     for sheet in (locators.sheets.get(pref.name, []) if government.is_prefecture else [])
                 },
-                "credit": maps.credit(),
+                "credit": credit,
                 "peers": [fragments.card(p.government.code, False) for p in peers.get(government.code, [])],
                 "own_card": fragments.card(government.code, True),
                 "rule": rule,
@@ -338,7 +355,7 @@ def _government_page(
                 "municipalities": municipalities,
                 "own_groups": labels.own_groups,
                 "has_self_check": bool(self_check_items(data)),
-                "fmt": format_number,
+                "fmt": NumberFormat(data.no_data),
             },
         )
     )
@@ -445,7 +462,9 @@ def _group_pages(data: LocalGov, page: Page, references: list[ReferenceMap], lab
         ]
         own_figures = [f for f in data.figures if f.group == group.slug]
         items = {f.item for f in own_figures}
-        national = [f for f in data.figures if not f.group and f.item in items and f.applies_to != "都道府県"]
+        national = [
+            f for f in data.figures if not f.group and f.item in items and f.applies_to != APPLIES_TO_PREFECTURES
+        ]
         without = {
             measure.title: [m for m in members if m.code not in measure.values]
             for measure in data.measures
@@ -480,7 +499,7 @@ def _group_pages(data: LocalGov, page: Page, references: list[ReferenceMap], lab
                         "reference_map": maps_of.get(group.grouping.id),
                         "show_fiscal": any(m.fiscal is not None for m in members),
                         "own_groups": labels.own_groups,
-                        "fmt": format_number,
+                        "fmt": NumberFormat(data.no_data),
                     },
                 )
             )
@@ -629,7 +648,7 @@ def _maps(data: LocalGov, page: Page, plan: MapPlan, labels: Labels) -> Outputs:
                     "outside": outside,
                     "unlisted": unlisted,
                     "own_groups": labels.own_groups,
-                    "credit": maps.credit(),
+                    "credit": plan.credits["municipality"],
                 },
             )
         )
@@ -663,7 +682,7 @@ def _maps(data: LocalGov, page: Page, plan: MapPlan, labels: Labels) -> Outputs:
                         "listing": listing,
                         "outside": outside if link.level == "municipality" else [],
                         "unlisted": unlisted if link.level == "municipality" else 0,
-                        "credit": maps.credit(),
+                        "credit": plan.credits[link.level],
                     },
                 )
             )
@@ -678,7 +697,7 @@ def _maps(data: LocalGov, page: Page, plan: MapPlan, labels: Labels) -> Outputs:
                 "linked": data.linked,
                 "references": references,
                 "level_words": {link.slug: labels.level(link.level) for link in data.linked},
-                "credit": maps.credit(),
+                "credit": plan.credit,
             },
         )
     )
@@ -710,7 +729,7 @@ def _view_drawing(
             classes.append(MapClass(label, colours[i], count))
         missing = sum(1 for g in governments if g.code not in numbers)
         if missing:
-            classes.append(MapClass(NO_DATA, maps.NO_DATA_COLOUR, missing))
+            classes.append(MapClass(link.no_data, maps.NO_DATA_COLOUR, missing))
     else:
         for name, count, colour in view.counts:
             if count or name == link.unlisted:
@@ -728,7 +747,7 @@ def _view_drawing(
             colour_of.get(g.code, maps.NO_DATA_COLOUR),
             g.code,
             g.name if g.is_prefecture else labels("municipality_title", name=g.name, prefecture=g.pref_name),
-            label_of.get(g.code, NO_DATA),
+            label_of.get(g.code, link.no_data),
         )
         for g in sorted(governments, key=key)
     )
