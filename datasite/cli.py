@@ -316,7 +316,13 @@ def _addresses_line(result: BuildResult, options: BuildOptions) -> str:
     if options.record_addresses:
         return f"{line}, all recorded in {result.address_list}"
     if result.unrecorded:
-        line += f", {result.unrecorded} not yet in {result.address_list}: record them with `make addresses`"
+        # `make addresses` records into the repository's own data folder; another folder is named on the command.
+        command = (
+            "`make addresses`"
+            if options.data_dir == DEFAULT_DATA
+            else f"`build.py --data {display(options.data_dir)} --record-addresses`"
+        )
+        line += f", {result.unrecorded} not yet in {result.address_list}: record them with {command}"
     return line
 
 
