@@ -235,7 +235,9 @@ def serve(argv: list[str]) -> int:
     watch = [options.data_dir, *options.template_dirs, options.config_file]
     if options.content_dir is not None:
         watch.append(options.content_dir)
-    preview = Preview(partial(preview_build, options), options.out_dir, watch, port=args.port, report=_say)
+    build_once = partial(preview_build, options)
+    templates = options.template_dirs
+    preview = Preview(build_once, options.out_dir, watch, port=args.port, report=_say, template_dirs=templates)
     try:
         preview.start()
     except OSError as error:

@@ -265,6 +265,16 @@ CHART_KEYS: dict[str, tuple[str, ...]] = {
     "constraint_maximum": (),
     "constraint_pattern": (),
     "constraint_enum": (),
+    "break_alternative": ("label", "note"),
+    "alternative_separator": (),
+    # The downloads: the Excel CSV's column titles and marks, the citation files, the feed of data updates.
+    "excel_column": ("title", "unit"),
+    "excel_total_column": (),
+    "excel_true_mark": (),
+    "source_separator": (),
+    "first_release": (),
+    "feed_title": ("site",),
+    "feed_entry": ("title", "version"),
 }
 KEYS.update({f"checklist.{key}": names for key, names in REVIEW_KEYS.items()})
 KEYS.update({f"localgov.{key}": names for key, names in LOCALGOV_KEYS.items()})
