@@ -42,6 +42,7 @@ class RenderedChart:
     resource: str
     chart: Chart
     embed_height: int = 480  # px an embedding frame should take: the wide image with its credit lines, estimated
+    text_alternative: str = ""  # the images' alt text after the title (text_alternative below)
 
     @property
     def slug(self) -> str:
@@ -161,7 +162,8 @@ def start_charts(
             credits = credit_lines(packages[resource.package], resource, unit, site_name, address, words=words)
             footers = {name: footer_lines(credits, layout) for name, layout in LAYOUTS.items()}
             height = embed_height(resource, chart, len(footers[WIDE.name]), drawn_words)
-            refs.append(replace(ref, embed_height=height))
+            text = text_alternative(chart, words)
+            refs.append(replace(ref, embed_height=height, text_alternative=text))
             for layout in LAYOUTS.values():
                 path = f"{ref.folder}{ref.slug}{layout.suffix}"
                 job = ChartJob(
@@ -183,7 +185,6 @@ def start_charts(
                     layout.name,
                     repr(drawn_words),  # a changed word draws the chart again
                 )
-                text = chart.text_alternative
                 planned.append(_plan(path, chart.title, text, key, job, cache, renderer))
     for item in progress:
         labels = (item.actual_label, item.actual, item.target_label, item.target, item.actual_name, item.target_name)
@@ -194,6 +195,12 @@ def start_charts(
         description = words("charts.progress_description", actual=item.actual_label, target=item.target_label)
         planned.append(_plan(item.path, item.title, description, key, job, cache, renderer))
     return refs, ChartFiles(cache, planned, drawn_words)
+
+
+def text_alternative(chart: Chart, words: Strings) -> str:
+    """The description, and every series break (a caveat a reader of the image must not miss)."""
+    breaks = (words("charts.break_alternative", label=b.label, note=b.note) for b in chart.breaks)
+    return words("charts.alternative_separator").join([chart.description, *breaks])
 
 
 def chart_words(words: Strings) -> Strings:

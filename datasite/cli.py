@@ -12,6 +12,7 @@ import sys
 from functools import partial
 from pathlib import Path
 
+from . import strings
 from .errors import BuildError, OutputError, Problem, UnsafeOutputError
 from .load import DEFAULT_MAX_FILE_BYTES, default_config, display
 from .pipeline import BUILTIN_TEMPLATES, BuildOptions, BuildResult, build, default_workers, protected_folders
@@ -21,6 +22,7 @@ from .write import check_output_folder
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 DEFAULT_DATA = Path("datapackages")
 DEFAULT_PORT = 8000
+DEFAULT_LANGUAGE = "ja"  # a site's language when its configuration does not say (config.py)
 LAST_EPOCH = 253_402_300_799  # 9999-12-31T23:59:59Z: the last second a date of four digits can show
 
 
@@ -95,12 +97,11 @@ def _add_build_options(p: argparse.ArgumentParser, *, check: bool) -> None:
 
 
 def new_parser() -> argparse.ArgumentParser:
-    from .scaffold import MARK  # the marker of the fields to fill in; frictionless is needed only for new
-
+    mark = _catalogue(DEFAULT_LANGUAGE)[0].texts.get("new_mark", "TODO")  # the marker of the fields to fill in
     p = argparse.ArgumentParser(
         prog="build.py new",
         description="Create datapackages/NAME/ from a CSV (UTF-8 or Shift_JIS): the CSV as UTF-8 under data/ and "
-        f"a datapackage.json with the schema inferred and every field a person must write marked {MARK}.",
+        f"a datapackage.json with the schema inferred and every field a person must write marked {mark}.",
     )
     p.add_argument("name", help="package name: lower-case a-z, 0-9 and '-'")
     p.add_argument("--csv", type=Path, required=True, help="the table to publish")
@@ -171,7 +172,7 @@ def _line(problem: Problem, with_code: bool) -> str:
 
 
 def new(argv: list[str]) -> int:
-    from .scaffold import MARK, ScaffoldError, scaffold  # frictionless is needed only here
+    from .scaffold import ScaffoldError, mark, scaffold  # frictionless is needed only here
 
     args = new_parser().parse_args(argv)
     try:
@@ -179,9 +180,20 @@ def new(argv: list[str]) -> int:
     except ValueError as error:
         print(f"build.py new: error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    areas = _site_areas(args.site or default_config(args.data))
+    areas, language = _site_areas(args.site or default_config(args.data))
+    words, problems = _catalogue(language)
+    if problems:  # the words it writes into the descriptor
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(
+            f"build.py new: error: {len(problems)} problem(s) in the catalogue of words; nothing was created",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
     try:
-        created = scaffold(args.name, args.csv, args.data, area=args.area, source_date_epoch=epoch, areas=areas)
+        created = scaffold(
+            args.name, args.csv, args.data, area=args.area, source_date_epoch=epoch, areas=areas, words=words
+        )
     except ScaffoldError as error:
         print(f"build.py new: error: {error}", file=sys.stderr)
         return EXIT_USAGE if error.usage else EXIT_PROBLEMS
@@ -198,7 +210,7 @@ def new(argv: list[str]) -> int:
             f"policy_area is {created.area} for now: set it to the right area ({choices}; "
             "see docs/datapackage-conventions.md)"
         )
-    print(f"fill in these fields of {display(created.descriptor_path)} (marked {MARK} or left empty):")
+    print(f"fill in these fields of {display(created.descriptor_path)} (marked {mark(words)} or left empty):")
     for line in created.to_fill:
         print(f"  {line}")
     data = "" if args.data == DEFAULT_DATA else f" --data {display(args.data)}"
@@ -206,17 +218,29 @@ def new(argv: list[str]) -> int:
     return EXIT_OK
 
 
-def _site_areas(path: Path) -> list[int]:
-    """The area numbers of the site's configuration, in their order; none when it is missing or unreadable
-    (the build says why)."""
+def _site_areas(path: Path) -> tuple[list[int], str]:
+    """The area numbers of the site's configuration, in their order, and its language; no areas and the default
+    language when it is missing or unreadable (the build says why)."""
     from . import config
 
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
-        return []
+        return [], DEFAULT_LANGUAGE
     parsed, _ = config.parse(text)
-    return [area.number for area in parsed.areas if area.number >= 0] if parsed is not None else []
+    if parsed is None:
+        return [], DEFAULT_LANGUAGE
+    return [area.number for area in parsed.areas if area.number >= 0], parsed.language
+
+
+def _catalogue(language: str) -> tuple[strings.Strings, list[Problem]]:
+    """The built-in catalogue of words (templates/strings.toml) in ``language``, for ``build.py new``."""
+    path = BUILTIN_TEMPLATES / strings.FILE_NAME
+    try:
+        text: str | None = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = None
+    return strings.parse(text, language, display(path))
 
 
 def serve(argv: list[str]) -> int:
@@ -235,7 +259,9 @@ def serve(argv: list[str]) -> int:
     watch = [options.data_dir, *options.template_dirs, options.config_file]
     if options.content_dir is not None:
         watch.append(options.content_dir)
-    preview = Preview(partial(preview_build, options), options.out_dir, watch, port=args.port, report=_say)
+    build_once = partial(preview_build, options)
+    templates = options.template_dirs
+    preview = Preview(build_once, options.out_dir, watch, port=args.port, report=_say, template_dirs=templates)
     try:
         preview.start()
     except OSError as error:

@@ -63,12 +63,7 @@ class Chart:
     exclude: dict[str, list[Any]]
     title: str
     description: str
-    breaks: tuple[SeriesBreak, ...] = ()
-
-    @property
-    def text_alternative(self) -> str:
-        """The description, and every series break (a caveat a reader of the image must not miss)."""
-        return "　".join([self.description, *(f"{b.label}：{b.note}" for b in self.breaks)])
+    breaks: tuple[SeriesBreak, ...] = ()  # their words join the text alternative (charts.text_alternative)
 
 
 @dataclass(frozen=True)

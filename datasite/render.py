@@ -192,7 +192,7 @@ def render_site(
             "package": package,
             "area": site.area_of(package),
             "charts_by_resource": by_resource,
-            "changelog": discovery.changelog(package),
+            "changelog": discovery.changelog(package, words),
             "jsonld": discovery.dataset_jsonld(package, options.base_url or "../../", config.name),
         }
         for preview_rows in DATASET_PREVIEW_ROWS:
@@ -436,12 +436,13 @@ def _page_renderer(
 def _discovery_files(site: Site, out: Outputs, options: RenderOptions, memo: RenderMemo, env: Environment) -> Outputs:
     base = options.base_url or ""
     name = site.config.name
+    words = options.strings
     files: Outputs = {
         "robots.txt": discovery.robots(options.base_url),
         "catalog.jsonld": memo.get_or_render(
             "catalog.jsonld", (site, base), lambda: discovery.json_bytes(discovery.dcat_catalog(site, base, name))
         ),
-        "feed.xml": memo.get_or_render("feed.xml", (site, base), lambda: discovery.atom_feed(site, name, base)),
+        "feed.xml": memo.get_or_render("feed.xml", (site, base), lambda: discovery.atom_feed(site, name, base, words)),
     }
     # All the data: each dataset's README, datapackage.json and both CSVs, a README and the licences at the top.
     data: dict[str, bytes] = {}
@@ -494,12 +495,13 @@ def _downloads(
     """A dataset's files: each table's two CSVs, its datapackage.json, a README, its citation (CSL-JSON and
     BibTeX) and a zip of them all, dated from the data's last change."""
     folder = urls.dataset_folder(package.name)
+    words = options.strings
     out: Outputs = {}
     totals: dict[str, list[str]] = {}
     for resource, descriptor in zip(package.resources, package.descriptor["resources"], strict=True):
         table = downloads.Table.of(resource.text, descriptor)
         out[f"{folder}{resource.name}.csv"] = downloads.program_csv(table)
-        out[f"{folder}{resource.name}.excel.csv"] = downloads.excel_csv(table)
+        out[f"{folder}{resource.name}.excel.csv"] = downloads.excel_csv(table, words)
         labels = downloads.total_labels(table)
         if labels:
             totals[resource.name] = labels
@@ -507,13 +509,18 @@ def _downloads(
         "datapackage.json", package, lambda: _download_descriptor(package)
     )
     address = f"{options.base_url}{folder}index.html" if options.base_url else None
-    out[f"{folder}citation.json"] = discovery.csl_json(package, address, site_name)
-    out[f"{folder}citation.bib"] = discovery.bibtex(package, address, site_name)
+    out[f"{folder}citation.json"] = discovery.csl_json(package, address, site_name, words)
+    out[f"{folder}citation.bib"] = discovery.bibtex(package, address, site_name, words)
     out[f"{folder}README.txt"] = memo.get_or_render(
         "README.txt",
         (package, area, totals),
         lambda: _text(
-            env, "dataset_readme.txt", package=package, area=area, totals=totals, changelog=discovery.changelog(package)
+            env,
+            "dataset_readme.txt",
+            package=package,
+            area=area,
+            totals=totals,
+            changelog=discovery.changelog(package, words),
         ),
     )
     date = discovery.zip_date(package.updated, options.built_on)

@@ -5,6 +5,8 @@ ASCII field names and the original headers become the fields' Japanese ``title``
 frictionless. Everything a person must write — titles, descriptions, sources, licence, topics, units —
 is either the text ``要記入（TODO）`` or an empty value, and each of those is something the build already
 reports, so ``build.py --check --strict`` fails on a fresh package and passes once it is filled in.
+The words written for that person (the mark, the placeholder texts, the hints) are the catalogue's
+(templates/strings.toml, ``new_*``); the Japanese headers and units recognised in the CSV are data, here.
 Only :func:`scaffold` touches the disk; the rest are pure functions.
 """
 
@@ -29,16 +31,17 @@ from frictionless import Detector, Resource
 from . import limits
 from .load import display
 from .rules import SLUG, TO_FILL, character_problem
+from .strings import Strings
 
 csv.field_size_limit(sys.maxsize)  # a long cell gets a line (MAX_CELL_CHARS), not the csv module's error
 
-MARK = "要記入（TODO）"
 DEFAULT_AREA = 1
 VERSION = "0.1.0"
 TYPES = {"string", "integer", "number", "boolean", "date"}
 NUMERIC = {"integer", "number"}
 
-# Exact headers (after NFKC and without a unit in brackets) with an obvious English field name.
+# The vocabulary of a Japanese CSV that ``new`` recognises (input, not words it writes). Exact headers (after NFKC
+# and without a unit in brackets) with an obvious English field name:
 KNOWN_NAMES = {
     "年度": "fiscal_year",
     "和暦": "era_label",
@@ -65,13 +68,13 @@ UNITS |= {"市町村", "市区町村", "自治体", "都道府県", "団体"}
 # on a header of many spaces.)
 _UNIT = re.compile(r"[(\[](?P<unit>[^()\[\]]+)[)\]]$")
 
-# What to write in the fields that are left empty (printed by ``build.py new``).
-HINTS = {
-    "licenses": '利用条件 / licence, e.g. {"name": "CC-BY-4.0", "title": "...", "path": "https://..."}',
-    "sources": '出典 / source, e.g. {"title": "資料名", "slide": "p.3 見出し"}',
-    "topics": 'トピック / topics, e.g. ["相談支援"]',
-    "unit": "単位 / unit as printed: 件, 人, %, 千円, 市町村 …",
-}
+# The fields left empty that ``build.py new`` prints a hint for (the catalogue's new_hint_<field>).
+HINTS = ("licenses", "sources", "topics", "unit")
+
+
+def mark(words: Strings) -> str:
+    """The text of every field a person must write; one of the markers the build reports (rules.TO_FILL)."""
+    return words("new_mark")
 
 
 class ScaffoldError(Exception):
@@ -216,7 +219,13 @@ def primary_key(names: list[str], types: list[str], rows: list[list[str]]) -> li
 
 
 def descriptor(
-    name: str, table: Table, types: list[str], area: int | None, updated: str, areas: Sequence[int] = ()
+    name: str,
+    table: Table,
+    types: list[str],
+    area: int | None,
+    updated: str,
+    words: Strings,
+    areas: Sequence[int] = (),
 ) -> dict[str, Any]:
     names = field_names(table.headers, types)
     key = primary_key(names, types, table.rows)
@@ -235,13 +244,15 @@ def descriptor(
     area_note = ""
     default = areas[0] if areas else DEFAULT_AREA
     if area is None:
-        choices = "・".join(str(number) for number in sorted(set(areas))) if areas else "site.toml の政策分野の番号"
-        area_note = f"policy_area は仮に {default} です。{choices} から正しい番号を選んでください。"
+        numbers = words("list_separator_short").join(str(number) for number in sorted(set(areas)))
+        choices = numbers if areas else words("new_area_numbers")
+        area_note = words("new_area_note", area=default, choices=choices)
+    marked = mark(words)
     return {
         "name": name,
-        "title": f"{MARK}：データの日本語タイトル",
-        "title_en": f"{MARK}: English title",
-        "description": f"{MARK}：このデータの説明（何を、いつの時点で、どの範囲について集計したか）。{area_note}",
+        "title": words("new_title", mark=marked),
+        "title_en": words("new_title_en", mark=marked),
+        "description": words("new_description", mark=marked, area_note=area_note),
         "policy_area": default if area is None else area,
         "topics": [],
         "version": VERSION,
@@ -255,9 +266,9 @@ def descriptor(
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
-                "title": f"{MARK}：表の日本語タイトル",
-                "title_en": f"{MARK}: English title of the table",
-                "description": f"{MARK}：表の説明（元の資料での表題、対象、注記など）",
+                "title": words("new_table_title", mark=marked),
+                "title_en": words("new_table_title_en", mark=marked),
+                "description": words("new_table_description", mark=marked),
                 "sources": [],
                 "schema": schema,
             }
@@ -292,7 +303,7 @@ def unfilled(value: Any, path: str = "") -> list[str]:
     return found
 
 
-def checklist(package: dict[str, Any]) -> list[str]:
+def checklist(package: dict[str, Any], words: Strings) -> list[str]:
     """:func:`unfilled`, with the column's title for a unit and a hint for each empty value."""
     lines: list[str] = []
     for path in unfilled(package):
@@ -303,7 +314,7 @@ def checklist(package: dict[str, Any]) -> list[str]:
             field = package["resources"][int(match[1])]["schema"]["fields"][int(match[2])]
             line += f" ({field['title']})"
         if last in HINTS:
-            line += f" — {HINTS[last]}"
+            line += f" — {words(f'new_hint_{last}')}"
         lines.append(line)
     return lines
 
@@ -323,12 +334,20 @@ def scaffold(
     area: int | None = None,
     source_date_epoch: int | None = None,
     areas: Sequence[int] = (),
+    words: Strings,
 ) -> Created:
     """Create ``data_dir/name/`` with ``datapackage.json`` and ``data/name.csv``, or raise :class:`ScaffoldError`.
 
     ``areas``: the numbers of the site's policy areas (its configuration), in their order; the first is the
-    default. Empty when the site has no configuration yet: any number of 0 or more is taken."""
+    default. Empty when the site has no configuration yet: any number of 0 or more is taken. ``words``: the
+    catalogue, whose ``new_*`` texts are written into the descriptor."""
     check_name(name)
+    if not TO_FILL.search(mark(words)):
+        markers = TO_FILL.pattern.replace("|", ", ")
+        raise ScaffoldError(
+            f'the catalogue\'s new_mark "{mark(words)}" must contain one of {markers}: the markers by which the '
+            "build reports a field still to fill in"
+        )
     if area is not None and (area not in areas if areas else area < 0):
         allowed = ", ".join(map(str, sorted(set(areas)))) if areas else "a number of 0 or more"
         raise ScaffoldError(f"--area must be one of the site's policy areas: {allowed}", usage=True)
@@ -345,7 +364,7 @@ def scaffold(
     except ScaffoldError as error:
         raise ScaffoldError(f"{display(csv_path)}: {error}") from error
     types = infer_types(table)
-    package = descriptor(name, table, types, area, updated_date(csv_path, source_date_epoch), areas)
+    package = descriptor(name, table, types, area, updated_date(csv_path, source_date_epoch), words, areas)
     names = [field["name"] for field in package["resources"][0]["schema"]["fields"]]
     staging = Path(tempfile.mkdtemp(prefix=f".new-{name}-", dir=data_dir))  # hidden: builds skip it
     try:
@@ -364,7 +383,7 @@ def scaffold(
         len(table.rows),
         encoding,
         table.blank_rows,
-        checklist(package),
+        checklist(package, words),
         package["policy_area"],
     )
 

@@ -5,12 +5,13 @@ and the site is rebuilt whenever the snapshot changes. ``site/`` is served from 
 standard library's HTTP server in a thread. While the last build failed, every page request is
 answered with an error page listing the problems (the previous good site stays in ``site/``, and its
 assets are still served), so the browser never shows stale pages as if they were current; the error
-page reloads itself and turns back into the site as soon as a build succeeds.
+page reloads itself and turns back into the site as soon as a build succeeds. Its words are the template
+``build_failed.html`` (a site's templates folder may replace it); when that template is what cannot be read,
+the page says so in the CLI's words and lists the problems all the same.
 """
 
 from __future__ import annotations
 
-import html
 import io
 import threading
 import traceback
@@ -22,8 +23,14 @@ from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 from urllib.parse import unquote, urlsplit
 
+from jinja2 import Environment, StrictUndefined, TemplateError
+from markupsafe import escape
+
+from .pipeline import BUILTIN_TEMPLATES
+
 HOST = "127.0.0.1"
 RELOAD_SECONDS = 2
+ERROR_TEMPLATE = "build_failed.html"
 
 Build = Callable[[], Sequence[str]]  # runs one build; returns its problem lines, empty when it succeeded
 Snapshot = dict[str, tuple[int, int]]
@@ -51,34 +58,33 @@ def is_page(request_path: str) -> bool:
     return PurePosixPath(unquote(urlsplit(request_path).path)).suffix in {"", ".html", ".htm"}
 
 
-def error_page(problems: Sequence[str], site: str) -> str:
-    items = "\n".join(f"<li><code>{html.escape(line)}</code></li>" for line in problems)
-    return f"""<!DOCTYPE html>
-<html lang="ja">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="refresh" content="{RELOAD_SECONDS}">
-<title>ビルド失敗 / Build failed</title>
-<style>
-body {{ font-family: sans-serif; margin: 2rem; line-height: 1.6; color: #1a1a1a; }}
-h1 {{ color: #b00020; }}
-code {{ white-space: pre-wrap; overflow-wrap: anywhere; }}
-li {{ margin-bottom: .4rem; }}
-</style>
-</head>
-<body>
-<h1>ビルドに失敗しました / The build failed</h1>
-<p>{len(problems)} 件の問題があります。ファイルを直して保存すると自動で再ビルドし、
-このページは成功したサイトに切り替わります。
-最後に成功したサイトは <code>{html.escape(site)}</code> に残っていますが、古い内容なので表示していません。</p>
-<p lang="en">{len(problems)} problem(s). Fix them and save: the site is rebuilt and this page turns back into it.
-The last good site is still in <code>{html.escape(site)}</code>, but it is out of date, so it is not shown.</p>
-<ol>
-{items}
-</ol>
-</body>
-</html>
-"""
+def error_page(problems: Sequence[str], site: str, template_dirs: Sequence[Path]) -> str:
+    """The page shown for a failed build: ``build_failed.html`` of the last of ``template_dirs`` that has it (as
+    the build takes templates: later folders override), or a plain one saying why it could not be used."""
+    folders = [folder for folder in template_dirs if (folder / ERROR_TEMPLATE).is_file()]
+    if not folders:
+        return _plain_error_page(problems, site, f"{ERROR_TEMPLATE} not found in the templates folders")
+    path = folders[-1] / ERROR_TEMPLATE
+    environment = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+    try:
+        template = environment.from_string(path.read_text(encoding="utf-8"))
+        return template.render(problems=list(problems), site=site, reload_seconds=RELOAD_SECONDS)
+    except (OSError, UnicodeDecodeError, TemplateError) as error:
+        return _plain_error_page(problems, site, f"{path}: {type(error).__name__}: {error}")
+
+
+def _plain_error_page(problems: Sequence[str], site: str, reason: str) -> str:
+    """The failed build's page in the CLI's words (English, as its problem lines are), when the template of that
+    page is missing or broken: the problems must show all the same."""
+    items = "".join(f"<li><code>{escape(line)}</code></li>\n" for line in problems)
+    return (
+        f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="refresh" content="{RELOAD_SECONDS}">\n<title>Build failed</title>\n</head>\n<body>\n'
+        f"<h1>The build failed</h1>\n<p>{len(problems)} problem(s). Fix them and save: the site is rebuilt and "
+        f"this page turns back into it. The last good site is still in <code>{escape(site)}</code>, but it "
+        f"is out of date, so it is not shown.</p>\n<p>This page is plain because its template could not be used: "
+        f"<code>{escape(reason)}</code></p>\n<ol>\n{items}</ol>\n</body>\n</html>\n"
+    )
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -87,9 +93,9 @@ class _Handler(SimpleHTTPRequestHandler):
         super().__init__(*args, **kwargs)
 
     def send_head(self) -> io.BytesIO | BinaryIO | None:
-        problems = self.preview.problems
-        if problems and is_page(self.path):
-            body = error_page(problems, str(self.preview.site)).encode("utf-8")
+        page = self.preview.error_page  # one read: set together with the problems it lists
+        if page and is_page(self.path):
+            body = page.encode("utf-8")
             self.send_response(HTTPStatus.SERVICE_UNAVAILABLE)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -106,7 +112,8 @@ class _Handler(SimpleHTTPRequestHandler):
 
 
 class Preview:
-    """Build once, serve ``site`` on 127.0.0.1, rebuild when ``watch`` changes. ``port`` 0 picks a free port."""
+    """Build once, serve ``site`` on 127.0.0.1, rebuild when ``watch`` changes. ``port`` 0 picks a free port.
+    ``template_dirs``: the build's templates folders, where the page of a failed build is (error_page)."""
 
     def __init__(
         self,
@@ -117,6 +124,7 @@ class Preview:
         port: int = 8000,
         interval: float = 1.0,
         report: Callable[[str], None] = print,
+        template_dirs: Sequence[Path] = (BUILTIN_TEMPLATES,),
     ) -> None:
         self.build = build
         self.site = site
@@ -124,7 +132,9 @@ class Preview:
         self.port = port
         self.interval = interval
         self.report = report
+        self.template_dirs = tuple(template_dirs)
         self.problems: tuple[str, ...] = ()
+        self.error_page = ""  # the page of the last build's problems, while it failed
         self.builds = 0  # completed builds, successful or not
         self._changed = threading.Condition()
         self._stop = threading.Event()
@@ -157,8 +167,9 @@ class Preview:
         except Exception as error:  # a bug must not end the preview; show it like any other problem
             self.report(traceback.format_exc().rstrip())
             problems = (f"build crashed: {type(error).__name__}: {error}",)
+        page = error_page(problems, str(self.site), self.template_dirs) if problems else ""
         with self._changed:
-            self.problems = problems
+            self.problems, self.error_page = problems, page
             self.builds += 1
             self._changed.notify_all()
         if problems:

@@ -90,6 +90,21 @@ KEYS: dict[str, tuple[str, ...]] = {
     "reference_indicator_label": ("number",),
     "amount_thousand_yen": ("amount",),
     "amount_oku_yen": ("amount",),
+    # build.py new: the mark of every field a person must write, the descriptor's placeholder texts with it, and
+    # the hints it prints for the fields left empty.
+    "new_mark": (),
+    "new_title": ("mark",),
+    "new_title_en": ("mark",),
+    "new_description": ("mark", "area_note"),
+    "new_area_note": ("area", "choices"),
+    "new_area_numbers": (),
+    "new_table_title": ("mark",),
+    "new_table_title_en": ("mark",),
+    "new_table_description": ("mark",),
+    "new_hint_licenses": (),
+    "new_hint_sources": (),
+    "new_hint_topics": (),
+    "new_hint_unit": (),
 }
 # The words of features, asked for as "<feature>.<name>" and written in a sub-table [<language>.<feature>].
 # The checklist review's findings and explanations (datasite/policy/).
@@ -282,6 +297,16 @@ CHART_KEYS: dict[str, tuple[str, ...]] = {
     "constraint_maximum": (),
     "constraint_pattern": (),
     "constraint_enum": (),
+    "break_alternative": ("label", "note"),
+    "alternative_separator": (),
+    # The downloads: the Excel CSV's column titles and marks, the citation files, the feed of data updates.
+    "excel_column": ("title", "unit"),
+    "excel_total_column": (),
+    "excel_true_mark": (),
+    "source_separator": (),
+    "first_release": (),
+    "feed_title": ("site",),
+    "feed_entry": ("title", "version"),
 }
 KEYS.update({f"checklist.{key}": names for key, names in REVIEW_KEYS.items()})
 KEYS.update({f"localgov.{key}": names for key, names in LOCALGOV_KEYS.items()})
@@ -294,8 +319,7 @@ class Strings:
     texts: dict[str, str] = field(default_factory=dict)
 
     def __call__(self, key: str, /, **values: Any) -> str:
-        text = self.texts[key]
-        return text.format(**values) if values else text
+        return self.texts[key].format(**values)  # always: a text without placeholders may hold {{ for a brace
 
     @property
     def counting(self) -> Counting:

@@ -191,7 +191,10 @@ def test_a_series_break_is_drawn_named_in_the_subtitle_and_the_tooltips(kind: st
     assert "".join(spec["title"]["subtitle"]) == "破線：2021（令和3）年度までは都道府県のみの集計"
     tooltips = [tip for layer in spec["layer"] for tip in layer["encoding"].get("tooltip", [])]
     assert {"field": "break_0", "type": "nominal", "title": "集計範囲の変更"} in tooltips  # on every point or bar
-    assert resource.charts[0].text_alternative == "増えた。　集計範囲の変更：令和3年度までは都道府県のみの集計"
+    assert (
+        charts.text_alternative(resource.charts[0], WORDS)
+        == "増えた。　集計範囲の変更：令和3年度までは都道府県のみの集計"
+    )
 
 
 def test_a_chart_without_reconstructed_rows_has_no_value_legend() -> None:

@@ -23,7 +23,7 @@ from datasite import chart_worker, limits, ownership, validate
 from datasite.chart_worker import ChartJob, ImageRenderer, JobFailed, run_job, spec_text_of
 from datasite.content import JapaneseMarkdown, emphasis_spans
 from datasite.pages import downloads
-from tests.conftest import MINIMAL_CONFIG, ROOT, SAMPLE, config_beside, run_cli
+from tests.conftest import MINIMAL_CONFIG, ROOT, SAMPLE, WORDS, config_beside, run_cli
 
 HANG_GUARD = 60.0  # seconds: far above what each case takes, far below "forever"
 Change = Callable[[dict[str, Any], Path], None]
@@ -332,7 +332,7 @@ def test_a_failed_chart_job_is_one_line_of_the_build(
 def test_excel_csv_neutralises_formulas_and_the_program_csv_stays_exact() -> None:
     text = 'name,value,note\n=HYPERLINK("x"),-5,+1\n@SUM(A1),3,"a\nb"\n-x,-1.5,\tt\n'
     assert downloads.program_csv(text) == text.encode("utf-8")
-    excel = downloads.excel_csv(text, numeric_columns={"value"}).decode("utf-8")
+    excel = downloads.excel_csv(text, WORDS, numeric_columns={"value"}).decode("utf-8")
     assert excel == (
         '\ufeffname,value,note\r\n"\'=HYPERLINK(""x"")",-5,\'+1\r\n\'@SUM(A1),3,"a\nb"\r\n\'-x,-1.5,\'\tt\r\n'
     )
@@ -341,7 +341,7 @@ def test_excel_csv_neutralises_formulas_and_the_program_csv_stays_exact() -> Non
 def test_line_ends_are_normalised_in_both_csvs() -> None:
     for text in ("a,b\r1,2\r", "a,b\r\n1,2\r\n", "a,b\n1,2\n"):
         assert downloads.program_csv(text) == b"a,b\n1,2\n", repr(text)
-        assert downloads.excel_csv(text, ()) == "\ufeffa,b\r\n1,2\r\n".encode(), repr(text)
+        assert downloads.excel_csv(text, WORDS, ()) == "\ufeffa,b\r\n1,2\r\n".encode(), repr(text)
 
 
 def test_formula_cells_are_published_safely_with_a_warning(

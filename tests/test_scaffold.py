@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 
 from datasite import cli
-from datasite.scaffold import ScaffoldError, decode, field_names, parse, primary_key, split_unit, unfilled
-from tests.conftest import ROOT, config_beside, run_cli, tree_digest
+from datasite.scaffold import ScaffoldError, decode, field_names, parse, primary_key, scaffold, split_unit, unfilled
+from datasite.strings import Strings
+from tests.conftest import ROOT, WORDS, config_beside, run_cli, tree_digest
 
 ROWS = """2022,令和4年度,電話,100,66.7,011002
 2022,令和4年度,来所,50,33.3,011002
@@ -332,3 +333,13 @@ def test_the_worked_example_runs_as_written(tmp_path: Path) -> None:
 def about_example(output: str) -> list[str]:
     """The problem lines about the example package (the rest of the copied data is checked elsewhere)."""
     return [line for line in output.splitlines() if "datapackages/example-consultations/" in line]
+
+
+def test_a_catalogue_mark_the_build_would_not_report_creates_nothing(tmp_path: Path) -> None:
+    data, table = tmp_path / "datapackages", tmp_path / "table.csv"
+    data.mkdir()
+    table.write_text(CSV, encoding="utf-8")
+    words = Strings(WORDS.language, {**WORDS.texts, "new_mark": "ここに記入"})
+    with pytest.raises(ScaffoldError, match="must contain one of TODO, 要記入, FIXME"):
+        scaffold("sample", table, data, words=words)
+    assert list(data.iterdir()) == []

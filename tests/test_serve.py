@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import shutil
 import socket
 import urllib.error
@@ -12,9 +11,10 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from datasite import cli
-from datasite.pipeline import BuildOptions
+from datasite.pipeline import BUILTIN_TEMPLATES, BuildOptions
 from datasite.serve import Preview, error_page, is_page, snapshot
 from tests.conftest import GOLDEN_DATA, SAMPLE, config_beside, run_cli
 
@@ -73,7 +73,7 @@ def test_rebuilds_on_change_and_shows_a_failed_build_instead_of_the_stale_site(
     for url in (running.url, page, running.url + "datasets/"):
         status, kind, body = fetch(url)
         assert status == 503 and kind == "text/html; charset=utf-8", url
-        assert html.escape(expected) in body and "site" in body and "相談件数（更新後）" not in body
+        assert escape(expected) in body and "site" in body and "相談件数（更新後）" not in body
     assert fetch(running.url + "assets/site.css")[0] == 200  # the last good site's files are still served
     assert any(expected in line for line in said) and any(line.startswith("build failed: 1 problem") for line in said)
     assert (running.site / "datasets" / "sample-consultations" / "index.html").is_file()  # left as it was
@@ -142,6 +142,25 @@ def test_page_requests_and_error_page_escaping() -> None:
         assert is_page(path), path
     for path in ("/assets/site.css", "/datasets/x/data.csv", "/charts/a.svg", "/review.json"):
         assert not is_page(path), path
-    page = error_page(['x.csv:3: field "n": cannot read "<script>"'], "site")
-    assert "<script>" not in page and "&lt;script&gt;" in page and "&quot;n&quot;" in page
+    page = error_page(['x.csv:3: field "n": cannot read "<script>"'], "site", [BUILTIN_TEMPLATES])
+    assert "<script>" not in page and "&lt;script&gt;" in page and escape('"n"') in page
     assert 'lang="ja"' in page and 'http-equiv="refresh"' in page
+    assert "<li><code>x.csv:3:" in page and "1 件の問題があります" in page and "<code>site</code>" in page
+
+
+def test_the_failed_build_page_is_a_template_a_site_may_replace_and_shows_without_it(tmp_path: Path) -> None:
+    problems = ['x.csv:3: field "n": cannot read "<b>"']
+    override = tmp_path / "override"
+    override.mkdir()
+    (override / "build_failed.html").write_text(
+        '<html lang="en"><p>{{ problems | length }} in {{ site }}</p>{% for p in problems %}{{ p }}{% endfor %}',
+        encoding="utf-8",
+    )
+    page = error_page(problems, "site", [BUILTIN_TEMPLATES, override])
+    assert page == '<html lang="en"><p>1 in site</p>x.csv:3: field &#34;n&#34;: cannot read &#34;&lt;b&gt;&#34;'
+    (override / "build_failed.html").write_text("<p>{{ problems | length }", encoding="utf-8")  # broken
+    for folders in ([BUILTIN_TEMPLATES, override], [tmp_path]):  # a broken template, or none at all
+        page = error_page(problems, "site", folders)
+        assert "TemplateSyntaxError" in page if folders[-1] == override else "build_failed.html not found" in page
+        assert 'http-equiv="refresh"' in page and "&lt;b&gt;" in page and "<b>" not in page
+        assert f"<li><code>{escape(problems[0])}</code></li>" in page

@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 from .. import urls
 from ..model import Package, Site
 from ..rules import is_date
+from ..strings import Strings
 
 ZipDate = tuple[int, int, int, int, int, int]
 FIRST_ZIP_DATE: ZipDate = (1980, 1, 1, 0, 0, 0)  # the earliest a zip entry can carry
@@ -113,18 +114,19 @@ def dcat_catalog(site: Site, base_url: str, site_title: str) -> dict[str, Any]:
     }
 
 
-def atom_feed(site: Site, site_title: str, base_url: str) -> bytes:
+def atom_feed(site: Site, site_title: str, base_url: str, words: Strings) -> bytes:
     """Data updates: one entry per package version in its changelog (or its current version)."""
     entries: list[tuple[str, str, str, str]] = []  # (date, id, title, summary)
     for package in site.packages:
-        for change in changelog(package):
+        for change in changelog(package, words):
             if not is_date(change["date"]):
                 continue  # validation reports it; an Atom feed holds only real dates
             entry_id = f"tag:{TAG_AUTHORITY}:{package.name}:{change['version']}"
-            title = f"{package.title}（版 {change['version']}）"
+            title = words("charts.feed_entry", title=package.title, version=change["version"])
             entries.append((change["date"], entry_id, title, change["changes"] + "\n" + package.name))
     entries.sort(key=lambda e: (e[0], e[1]), reverse=True)
     updated = entries[0][0] if entries else "1970-01-01"
+    feed_title = words("charts.feed_title", site=site_title)
     body = []
     for date, entry_id, title, summary in entries:
         text, _, name = summary.rpartition("\n")
@@ -137,15 +139,16 @@ def atom_feed(site: Site, site_title: str, base_url: str) -> bytes:
         )
     xml = (
         '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="ja">\n'
-        f"  <id>tag:{TAG_AUTHORITY}:feed</id>\n  <title>{escape(site_title)}：データの更新</title>\n"
+        f"  <id>tag:{TAG_AUTHORITY}:feed</id>\n  <title>{escape(feed_title)}</title>\n"
         f"  <updated>{updated}T00:00:00Z</updated>\n  <author><name>{escape(site_title)}</name></author>\n"
         f'  <link rel="self" href={quoteattr(base_url + "feed.xml")}/>\n' + "".join(body) + "</feed>\n"
     )
     return xml.encode("utf-8")
 
 
-def changelog(package: Package) -> list[dict[str, str]]:
-    """The package's version history, newest first; its current version when it declares none."""
+def changelog(package: Package, words: Strings) -> list[dict[str, str]]:
+    """The package's version history, newest first; its current version (first published) when it declares
+    none."""
     entries = package.descriptor.get("changelog")
     if isinstance(entries, list) and entries:
         rows = [
@@ -154,7 +157,7 @@ def changelog(package: Package) -> list[dict[str, str]]:
             if isinstance(e, dict)
         ]
         return sorted(rows, key=lambda e: (e["date"], e["version"]), reverse=True)
-    return [{"version": package.version, "date": package.updated, "changes": "公開"}]
+    return [{"version": package.version, "date": package.updated, "changes": words("charts.first_release")}]
 
 
 def zip_date(day: str, fallback: str | None = None) -> ZipDate:
@@ -180,7 +183,7 @@ def data_zip(files: dict[str, bytes], dates: dict[str, ZipDate], default: ZipDat
     return buffer.getvalue()
 
 
-def csl_json(package: Package, address: str | None, site_title: str) -> bytes:
+def csl_json(package: Package, address: str | None, site_title: str, words: Strings) -> bytes:
     """The dataset as a CSL-JSON item (Zotero, Mendeley, pandoc read it): this site publishes it, the source
     document is its original. The address is there only when the build knows where the site is published."""
     item: dict[str, Any] = {
@@ -196,7 +199,7 @@ def csl_json(package: Package, address: str | None, site_title: str) -> bytes:
     if address:
         item["URL"] = address
     if package.sources:
-        item["original-title"] = "；".join(source.title for source in package.sources)
+        item["original-title"] = words("charts.source_separator").join(source.title for source in package.sources)
         addresses = [source.path for source in package.sources if source.path.startswith(("https://", "http://"))]
         if addresses:
             item["source"] = " ".join(addresses)
@@ -206,7 +209,7 @@ def csl_json(package: Package, address: str | None, site_title: str) -> bytes:
     return json_bytes([item], sort_keys=False)
 
 
-def bibtex(package: Package, address: str | None, site_title: str) -> bytes:
+def bibtex(package: Package, address: str | None, site_title: str, words: Strings) -> bytes:
     """The dataset as a BibTeX ``@misc`` entry (UTF-8; biblatex and most reference managers read it)."""
 
     def braced(text: str) -> str:
@@ -218,7 +221,7 @@ def bibtex(package: Package, address: str | None, site_title: str) -> bytes:
     if address:
         fields.append(("url", address))
     if package.sources:
-        fields.append(("note", "；".join(source.title for source in package.sources)))
+        fields.append(("note", words("charts.source_separator").join(source.title for source in package.sources)))
     key = re.sub(r"[^A-Za-z0-9]+", "-", package.name).strip("-") or "dataset"
     body = ",\n".join(f"  {name} = {braced(value)}" for name, value in fields if value)
     return f"@misc{{{key},\n{body}\n}}\n".encode()

@@ -9,7 +9,8 @@
   (or the package's own words, its field's first ``trueValues`` and ``falseValues``); a last column
   ``合計の行`` marks with ``○`` the rows that are totals of other rows (the ``total`` rows of the table's
   ``sum`` and ``share`` checks, and rows keyed ``計``, ``合計`` or ``総計``), so that a sum over a column can
-  leave them out instead of counting every figure twice. A text cell that a spreadsheet would run as a formula
+  leave them out instead of counting every figure twice. These words (the column title, the unit's brackets, the
+  mark) are the catalogue's (``[charts]`` excel_*). A text cell that a spreadsheet would run as a formula
   (one starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is written with a leading ``'``,
   as OWASP advises against CSV injection. Numeric columns are never changed: ``-5`` is a number, and
   validation allows nothing else there. ``validate.formula_cells`` names the cells so changed, as warnings.
@@ -24,12 +25,14 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..strings import Strings
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
-# Words the Excel CSV writes (a file, not a page: they cannot live in a template).
-TRUE_MARK = "○"
-TOTAL_COLUMN = "合計の行"
-TOTAL_LABELS = ("計", "合計", "総計")  # how the source labels a total row (docs/datapackage-conventions.md)
+# How a Japanese source labels a total row, recognised in a table's primary-key column (the convention of
+# docs/datapackage-conventions.md): values of the data, not words the file writes. A table whose totals read
+# otherwise names its label as the ``total`` of a ``sum`` or ``share`` check, which marks it too.
+TOTAL_LABELS = ("計", "合計", "総計")
 DEFAULT_TRUE = ("true", "True", "TRUE", "1")  # Table Schema's defaults
 DEFAULT_FALSE = ("false", "False", "FALSE", "0")
 
@@ -74,16 +77,18 @@ def program_csv(table: Table | str) -> bytes:
     return _write(records(table), "\n").encode("utf-8")
 
 
-def excel_csv(table: Table | str, numeric_columns: Collection[str] = ()) -> bytes:
+def excel_csv(table: Table | str, words: Strings, numeric_columns: Collection[str] = ()) -> bytes:
     """The CSV for spreadsheets: BOM, ``\\r\\n`` line ends, Japanese titles, ○ for true, totals marked,
     formula-like text cells prefixed with ``'``."""
     table = table if isinstance(table, Table) else Table(table, numeric_columns=frozenset(numeric_columns))
     rows = records(table)
     header, body = (rows[0], rows[1:]) if rows else ([], [])
     by_name = {str(f.get("name")): f for f in table.fields}
-    labels = {name: _boolean_labels(f) for name, f in by_name.items() if f.get("type") == "boolean"}
+    mark = words("charts.excel_true_mark")
+    labels = {name: _boolean_labels(f, mark) for name, f in by_name.items() if f.get("type") == "boolean"}
     totals = total_rows(table, header, body)
-    out: list[list[str]] = [[_title(by_name.get(name), name) for name in header] + ([TOTAL_COLUMN] if totals else [])]
+    titles = [_title(by_name.get(name), name, words) for name in header]
+    out: list[list[str]] = [titles + ([words("charts.excel_total_column")] if totals else [])]
     for number, record in enumerate(body):
         cells = []
         for index, cell in enumerate(record):
@@ -93,7 +98,7 @@ def excel_csv(table: Table | str, numeric_columns: Collection[str] = ()) -> byte
             elif name not in table.numeric_columns and is_formula_like(cell):
                 cell = "'" + cell
             cells.append(cell)
-        out.append(cells + ([TRUE_MARK if number in totals else ""] if totals else []))
+        out.append(cells + ([mark if number in totals else ""] if totals else []))
     out[0] = ["'" + cell if is_formula_like(cell) else cell for cell in out[0]]
     return (BOM + _write(out, "\r\n")).encode("utf-8")
 
@@ -162,22 +167,22 @@ def total_labels(table: Table) -> list[str]:
     return list(dict.fromkeys(found.values()))
 
 
-def _title(field: Mapping[str, Any] | None, name: str) -> str:
+def _title(field: Mapping[str, Any] | None, name: str, words: Strings) -> str:
     if field is None:
         return name
     title = str(field.get("title") or name)
     unit = field.get("unit")
-    return f"{title}（{unit}）" if unit else title
+    return words("charts.excel_column", title=title, unit=unit) if unit else title
 
 
-def _boolean_labels(field: Mapping[str, Any]) -> tuple[set[str], set[str], str, str]:
+def _boolean_labels(field: Mapping[str, Any], true_mark: str) -> tuple[set[str], set[str], str, str]:
     declared_true, declared_false = field.get("trueValues"), field.get("falseValues")
     true_values = [str(v) for v in declared_true] if isinstance(declared_true, list) and declared_true else None
     false_values = [str(v) for v in declared_false] if isinstance(declared_false, list) and declared_false else None
     return (
         set(true_values or DEFAULT_TRUE),
         set(false_values or DEFAULT_FALSE),
-        true_values[0] if true_values else TRUE_MARK,
+        true_values[0] if true_values else true_mark,
         false_values[0] if false_values else "",
     )
 
