@@ -239,7 +239,9 @@ def _build_stages(
     checked, address_problems = addresses.check(declared, outputs)
     if address_problems:
         raise BuildError(coded(address_problems, "address"))
-    outputs.update(render.redirect_files(checked.redirects, outputs, loaded.templates, site_config.name))
+    outputs.update(
+        render.redirect_files(checked.redirects, outputs, loaded.templates, site_config.name, site_config.language)
+    )
     result.addresses = len(addresses.counted(outputs))
     result.unrecorded, result.address_list = len(checked.unrecorded), declared.list_path
     clock.lap("images")

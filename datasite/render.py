@@ -193,7 +193,7 @@ def render_site(
             "area": site.area_of(package),
             "charts_by_resource": by_resource,
             "changelog": discovery.changelog(package, words),
-            "jsonld": discovery.dataset_jsonld(package, options.base_url or "../../", config.name),
+            "jsonld": discovery.dataset_jsonld(package, options.base_url or "../../", config.name, config.language),
         }
         for preview_rows in DATASET_PREVIEW_ROWS:
             # Tables longer than the preview are in full in the CSV: fewer preview rows keep a big page light.
@@ -552,7 +552,9 @@ def document_of(package: Package, config: SiteConfig) -> Document | None:
     return goal.source if goal is not None else None
 
 
-def redirect_files(leads: dict[str, str], outputs: Outputs, templates: dict[str, str], site_title: str) -> Outputs:
+def redirect_files(
+    leads: dict[str, str], outputs: Outputs, templates: dict[str, str], site_title: str, language: str
+) -> Outputs:
     """At each address the site no longer publishes: a page that leads to its new address (for a page), or the
     new file's bytes (for a file: a static host cannot redirect a CSV). See addresses.py."""
     from . import addresses
@@ -566,7 +568,9 @@ def redirect_files(leads: dict[str, str], outputs: Outputs, templates: dict[str,
         root = "../" * address.count("/")
         out[address] = (
             env.get_template("redirect.html")
-            .render(root=root, csp=CSP, site_title=site_title, target=addresses.relative(address, to))
+            .render(
+                root=root, csp=CSP, site_title=site_title, language=language, target=addresses.relative(address, to)
+            )
             .encode("utf-8")
         )
     return out

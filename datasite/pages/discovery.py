@@ -38,7 +38,7 @@ def robots(base_url: str | None) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def dataset_jsonld(package: Package, base_url: str, site_title: str) -> dict[str, Any]:
+def dataset_jsonld(package: Package, base_url: str, site_title: str, language: str) -> dict[str, Any]:
     """schema.org ``Dataset`` for one package (Google Dataset Search reads this)."""
     page = f"{base_url}{urls.dataset_folder(package.name)}"
     return {
@@ -51,7 +51,7 @@ def dataset_jsonld(package: Package, base_url: str, site_title: str) -> dict[str
         "identifier": package.name,
         "version": package.version,
         "dateModified": package.updated,
-        "inLanguage": "ja",
+        "inLanguage": language,
         "keywords": list(package.keywords or package.topics),
         "license": [lic.path for lic in package.licenses if lic.path] or [lic.title for lic in package.licenses],
         "isBasedOn": [source.title for source in package.sources],
@@ -78,9 +78,9 @@ def dcat_catalog(site: Site, base_url: str, site_title: str) -> dict[str, Any]:
                 "@id": f"{page}index.html",
                 "@type": "dcat:Dataset",
                 "dct:identifier": package.name,
-                "dct:title": [{"@value": package.title, "@language": "ja"}]
+                "dct:title": [{"@value": package.title, "@language": site.config.language}]
                 + ([{"@value": package.title_en, "@language": "en"}] if package.title_en else []),
-                "dct:description": {"@value": package.description or package.title, "@language": "ja"},
+                "dct:description": {"@value": package.description or package.title, "@language": site.config.language},
                 "dct:modified": {"@value": package.updated, "@type": "xsd:date"} if package.updated else None,
                 "owl:versionInfo": package.version,
                 "dcat:keyword": list(package.topics),
@@ -108,8 +108,8 @@ def dcat_catalog(site: Site, base_url: str, site_title: str) -> dict[str, Any]:
         },
         "@id": f"{base_url}catalog.jsonld",
         "@type": "dcat:Catalog",
-        "dct:title": {"@value": site_title, "@language": "ja"},
-        "dct:language": "ja",
+        "dct:title": {"@value": site_title, "@language": site.config.language},
+        "dct:language": site.config.language,
         "dcat:dataset": [_without_none(d) for d in datasets],
     }
 
@@ -138,7 +138,8 @@ def atom_feed(site: Site, site_title: str, base_url: str, words: Strings) -> byt
             f"    <summary>{escape(text)}</summary>\n  </entry>\n"
         )
     xml = (
-        '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="ja">\n'
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(words.language)}>\n'
         f"  <id>tag:{TAG_AUTHORITY}:feed</id>\n  <title>{escape(feed_title)}</title>\n"
         f"  <updated>{updated}T00:00:00Z</updated>\n  <author><name>{escape(site_title)}</name></author>\n"
         f'  <link rel="self" href={quoteattr(base_url + "feed.xml")}/>\n' + "".join(body) + "</feed>\n"
@@ -192,7 +193,7 @@ def csl_json(package: Package, address: str | None, site_title: str, words: Stri
         "title": package.title,
         "publisher": site_title,
         "version": package.version,
-        "language": "ja",
+        "language": words.language,
     }
     if is_date(package.updated):
         item["issued"] = {"date-parts": [[int(part) for part in package.updated.split("-")]]}
