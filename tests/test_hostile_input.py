@@ -23,7 +23,7 @@ from datasite import chart_worker, limits, ownership, validate
 from datasite.chart_worker import ChartJob, ImageRenderer, JobFailed, run_job, spec_text_of
 from datasite.content import JapaneseMarkdown, emphasis_spans
 from datasite.pages import downloads
-from tests.conftest import MINIMAL_CONFIG, ROOT, SAMPLE, config_beside, run_cli
+from tests.conftest import MINIMAL_CONFIG, ONE_CHART_WORKER, ROOT, SAMPLE, config_beside, run_cli
 
 HANG_GUARD = 60.0  # seconds: far above what each case takes, far below "forever"
 Change = Callable[[dict[str, Any], Path], None]
@@ -45,7 +45,7 @@ def build(
 ) -> tuple[int, str, float]:
     monkeypatch.chdir(root)
     started = time.monotonic()
-    code, _, err = run_cli(["--out", "site", "--no-cache", *args], capsys)
+    code, _, err = run_cli(["--out", "site", "--no-cache", *ONE_CHART_WORKER, *args], capsys)
     return code, err, time.monotonic() - started
 
 
