@@ -5,6 +5,7 @@ import fcntl
 import functools
 import hashlib
 import os
+import pickle
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -120,8 +121,9 @@ def golden_cache(golden_build: tuple[Path, Path], tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def build_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A cache folder the tests own, shared by the builds of tests whose subject is neither the cache nor a fresh
-    build (pages, words, downloads): the second build of the same package draws no chart again."""
-    return tmp_path_factory.mktemp("build-cache")
+    build (pages, words, downloads): the second build of the same package draws no chart again. Shared by the
+    session's processes too (the cache writes each entry whole, by renaming)."""
+    return made_once(tmp_path_factory, "build-cache", lambda folder: None)
 
 
 @pytest.fixture(scope="session")
@@ -134,10 +136,20 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def real_validation() -> tuple[list[validate.ValidPackage], list[Problem]]:
+def real_validation(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[validate.ValidPackage], list[Problem]]:
     """The real data packages (datapackages/) loaded and validated once per session, and the problems found
-    (read-only for tests): the tests that read them do not each validate them again (about 2 s each)."""
-    return validate.validate(load.load(ROOT / "datapackages", []).packages)
+    (read-only for tests): the tests that read them do not each validate them again (about 2 s each). The other
+    processes of the session read the result as the build's cache keeps it (pickled)."""
+
+    def validate_real(folder: Path) -> None:
+        outcome = validate.validate(load.load(ROOT / "datapackages", []).packages)
+        (folder / "validated.pickle").write_bytes(pickle.dumps(outcome, protocol=5))
+
+    folder = made_once(tmp_path_factory, "real-validation", validate_real)
+    outcome: tuple[list[validate.ValidPackage], list[Problem]] = pickle.loads(
+        (folder / "validated.pickle").read_bytes()
+    )
+    return outcome
 
 
 @functools.cache

@@ -8,6 +8,9 @@ from datasite import write
 from tests.conftest import GOLDEN_DATA, ONE_CHART_WORKER, run_cli, tree_digest
 
 
+# slow: a second fresh build of the golden fixture, every chart drawn again; `make test` runs it. In `make unit`,
+# test_golden.py compares the session's golden build with the committed bytes.
+@pytest.mark.slow
 def test_two_builds_are_byte_identical(tmp_path: Path, golden_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Both fresh; this one with one chart worker, the session's with the default pool."""
     again = tmp_path / "again"

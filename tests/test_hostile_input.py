@@ -344,6 +344,8 @@ def test_line_ends_are_normalised_in_both_csvs() -> None:
         assert downloads.excel_csv(text, ()) == "\ufeffa,b\r\n1,2\r\n".encode(), repr(text)
 
 
+# slow: a build of its own with every chart drawn (about 2 s of CPU); `make test` runs it, `make unit` does not.
+@pytest.mark.slow
 def test_formula_cells_are_published_safely_with_a_warning(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -356,6 +358,8 @@ def test_formula_cells_are_published_safely_with_a_warning(
     assert "\r\n'=1+1,283,39.9\r\n" in (folder / "shares.excel.csv").read_bytes().decode("utf-8-sig")
 
 
+# slow: a build of its own with every chart drawn (about 2 s of CPU); `make test` runs it, `make unit` does not.
+@pytest.mark.slow
 def test_cr_only_line_ends_are_published_as_line_feeds(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
