@@ -1,18 +1,22 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import functools
 import hashlib
+import os
+import pickle
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
-from datasite import cli, config, strings
+from datasite import cli, config, load, strings, validate
+from datasite.errors import Problem
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -61,12 +65,65 @@ def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, s
     return code, captured.out, captured.err
 
 
+# One chart worker per build, for the builds of tests that are about something else than the pool: `make unit`
+# already runs two test processes on the two cores, and a second worker per build only adds its start-up (Python,
+# altair and vl-convert's engine: about 1 s of CPU). Pooled and serial output are the same
+# (test_incremental.py::test_parallel_build_equals_serial_build).
+ONE_CHART_WORKER = ["--jobs", "1"]
+
+
+def made_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """A folder that ``make`` fills once per test session, even when pytest-xdist runs the session in several
+    processes (`make unit`): the first process to ask makes it in the session's shared temporary folder while the
+    others wait for it, then all read it. ``make`` must fail (raise) rather than leave a half-made folder."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:  # one process: its own temporary folder
+        folder = tmp_path_factory.mktemp(name)
+        make(folder)
+        return folder
+    shared = tmp_path_factory.getbasetemp().parent  # this session's, shared by its workers
+    folder, done = shared / name, shared / f"{name}.done"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed, also if make() raises
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
-def golden_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def golden_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The golden fixture built once per session, fresh (into an empty cache folder, which it fills), and that
+    cache: (site, cache), both read-only for tests. A test that wants the golden build's cache copies it."""
+
+    def build(folder: Path) -> None:
+        args = ["--data", str(GOLDEN_DATA), "--out", str(folder / "site"), "--strict", "--cache", str(folder / "cache")]
+        assert cli.main(args) == 0
+
+    folder = made_once(tmp_path_factory, "golden", build)
+    return folder / "site", folder / "cache"
+
+
+@pytest.fixture(scope="session")
+def golden_site(golden_build: tuple[Path, Path]) -> Path:
     """The golden fixture built once per session (read-only for tests)."""
-    out = tmp_path_factory.mktemp("golden") / "site"
-    assert cli.main(["--data", str(GOLDEN_DATA), "--out", str(out), "--strict", "--no-cache"]) == 0
-    return out
+    return golden_build[0]
+
+
+@pytest.fixture
+def golden_cache(golden_build: tuple[Path, Path], tmp_path: Path) -> Path:
+    """This test's own copy of the cache the session's golden build filled: a build of the golden fixture with
+    it draws no chart again (the cache is keyed by content, so a hit is what a fresh build would produce)."""
+    return Path(shutil.copytree(golden_build[1], tmp_path / "golden-cache"))
+
+
+@pytest.fixture(scope="session")
+def build_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder the tests own, shared by the builds of tests whose subject is neither the cache nor a fresh
+    build (pages, words, downloads): the second build of the same package draws no chart again. Shared by the
+    session's processes too (the cache writes each entry whole, by renaming)."""
+    return made_once(tmp_path_factory, "build-cache", lambda folder: None)
 
 
 @pytest.fixture(scope="session")
@@ -76,6 +133,23 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     cache = tmp_path_factory.mktemp("cache")
     assert cli.main(["--data", str(ROOT / "datapackages"), "--out", str(out), "--strict", "--cache", str(cache)]) == 0
     return out
+
+
+@pytest.fixture(scope="session")
+def real_validation(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[validate.ValidPackage], list[Problem]]:
+    """The real data packages (datapackages/) loaded and validated once per session, and the problems found
+    (read-only for tests): the tests that read them do not each validate them again (about 2 s each). The other
+    processes of the session read the result as the build's cache keeps it (pickled)."""
+
+    def validate_real(folder: Path) -> None:
+        outcome = validate.validate(load.load(ROOT / "datapackages", []).packages)
+        (folder / "validated.pickle").write_bytes(pickle.dumps(outcome, protocol=5))
+
+    folder = made_once(tmp_path_factory, "real-validation", validate_real)
+    outcome: tuple[list[validate.ValidPackage], list[Problem]] = pickle.loads(
+        (folder / "validated.pickle").read_bytes()
+    )
+    return outcome
 
 
 @functools.cache

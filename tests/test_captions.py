@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from markupsafe import Markup
 
-from datasite import captions, load, model, validate
+from datasite import captions, model, validate
+from datasite.errors import Problem
 from datasite.formatting import format_cell
 from datasite.model import Resource, Site
 from tests.conftest import ROOT, WORDS, site_config
@@ -22,9 +23,8 @@ NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
 @pytest.fixture(scope="module")
-def site() -> Site:
-    loaded = load.load(DATA, [])
-    valid, problems = validate.validate(loaded.packages)
+def site(real_validation: tuple[list[validate.ValidPackage], list[Problem]]) -> Site:
+    valid, problems = real_validation
     assert not [p for p in problems if p.severity == "error"]
     return model.build_site(valid, site_config())
 

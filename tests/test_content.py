@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from datasite.content import JapaneseMarkdown, Term
-from tests.conftest import FIXTURES, ROOT, SAMPLE, config_beside, run_cli
+from tests.conftest import FIXTURES, ONE_CHART_WORKER, ROOT, SAMPLE, config_beside, run_cli
 
 PAGE = """---
 title: 相談の解説
@@ -25,7 +25,7 @@ summary: テスト
 """
 
 
-def build_with_content(tmp_path: Path, capsys: pytest.CaptureFixture[str], page: str = PAGE) -> Path:
+def build_with_content(tmp_path: Path, cache: Path, capsys: pytest.CaptureFixture[str], page: str = PAGE) -> Path:
     data = tmp_path / "datapackages"
     if not data.exists():
         shutil.copytree(SAMPLE, data / SAMPLE.name)
@@ -37,15 +37,18 @@ def build_with_content(tmp_path: Path, capsys: pytest.CaptureFixture[str], page:
         "term,reading,definition,programme,source\n電話相談,でんわそうだん,電話で受ける相談。,consultations,p.1\n",
         encoding="utf-8",
     )
-    code, _, err = run_cli(["--data", str(data), "--out", str(tmp_path / "site"), "--no-cache"], capsys)
+    args = ["--data", str(data), "--out", str(tmp_path / "site"), "--cache", str(cache), *ONE_CHART_WORKER]
+    code, _, err = run_cli(args, capsys)
     assert code == 0, err
     return tmp_path / "site"
 
 
 def test_value_directive_shows_the_csv_value_with_unit_and_link(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, build_cache: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    html = (build_with_content(tmp_path, capsys) / "programmes" / "consultations.html").read_text(encoding="utf-8")
+    html = (build_with_content(tmp_path, build_cache, capsys) / "programmes" / "consultations.html").read_text(
+        encoding="utf-8"
+    )
     assert '<data value="120">120件</data>' in html
     assert 'href="../datasets/sample-consultations/index.html#sample-consultations-consultations"' in html
     assert 'class="chart"' in html and "consultations-trend.svg" in html
@@ -53,17 +56,23 @@ def test_value_directive_shows_the_csv_value_with_unit_and_link(
 
 
 @pytest.mark.slow
-def test_changing_the_csv_changes_the_prose(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    build_with_content(tmp_path, capsys)
+def test_changing_the_csv_changes_the_prose(
+    tmp_path: Path, build_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    build_with_content(tmp_path, build_cache, capsys)
     csv = tmp_path / "datapackages" / "sample-consultations" / "data" / "consultations.csv"
     csv.write_text(csv.read_text(encoding="utf-8").replace("電話,120", "電話,121").replace("計,190", "計,191"), "utf-8")
-    html = (build_with_content(tmp_path, capsys) / "programmes" / "consultations.html").read_text(encoding="utf-8")
+    html = (build_with_content(tmp_path, build_cache, capsys) / "programmes" / "consultations.html").read_text(
+        encoding="utf-8"
+    )
     assert '<data value="121">121件</data>' in html
 
 
-def test_glossary_page_and_first_use_links(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_glossary_page_and_first_use_links(
+    tmp_path: Path, build_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     page = PAGE.replace("相談は増えています。", "電話相談は増え、電話相談の窓口も増えています。")
-    site = build_with_content(tmp_path, capsys, page)
+    site = build_with_content(tmp_path, build_cache, capsys, page)
     html = (site / "programmes" / "consultations.html").read_text(encoding="utf-8")
     assert html.count('class="term"') == 1
     glossary = (site / "glossary" / "index.html").read_text(encoding="utf-8")

@@ -23,7 +23,7 @@ from datasite import chart_worker, limits, ownership, validate
 from datasite.chart_worker import ChartJob, ImageRenderer, JobFailed, run_job, spec_text_of
 from datasite.content import JapaneseMarkdown, emphasis_spans
 from datasite.pages import downloads
-from tests.conftest import MINIMAL_CONFIG, ROOT, SAMPLE, WORDS, config_beside, run_cli
+from tests.conftest import MINIMAL_CONFIG, ONE_CHART_WORKER, ROOT, SAMPLE, WORDS, config_beside, run_cli
 
 HANG_GUARD = 60.0  # seconds: far above what each case takes, far below "forever"
 Change = Callable[[dict[str, Any], Path], None]
@@ -45,7 +45,7 @@ def build(
 ) -> tuple[int, str, float]:
     monkeypatch.chdir(root)
     started = time.monotonic()
-    code, _, err = run_cli(["--out", "site", "--no-cache", *args], capsys)
+    code, _, err = run_cli(["--out", "site", "--no-cache", *ONE_CHART_WORKER, *args], capsys)
     return code, err, time.monotonic() - started
 
 
@@ -344,6 +344,8 @@ def test_line_ends_are_normalised_in_both_csvs() -> None:
         assert downloads.excel_csv(text, WORDS, ()) == "\ufeffa,b\r\n1,2\r\n".encode(), repr(text)
 
 
+# slow: a build of its own with every chart drawn (about 2 s of CPU); `make test` runs it, `make unit` does not.
+@pytest.mark.slow
 def test_formula_cells_are_published_safely_with_a_warning(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -356,6 +358,8 @@ def test_formula_cells_are_published_safely_with_a_warning(
     assert "\r\n'=1+1,283,39.9\r\n" in (folder / "shares.excel.csv").read_bytes().decode("utf-8-sig")
 
 
+# slow: a build of its own with every chart drawn (about 2 s of CPU); `make test` runs it, `make unit` does not.
+@pytest.mark.slow
 def test_cr_only_line_ends_are_published_as_line_feeds(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

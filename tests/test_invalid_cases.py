@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from datasite import write
-from tests.conftest import FIXTURES, config_beside, copy_case, run_cli, tree_digest
+from tests.conftest import FIXTURES, ONE_CHART_WORKER, config_beside, copy_case, run_cli, tree_digest
 
 INVALID = sorted(p for p in (FIXTURES / "invalid").iterdir() if p.is_dir())
 ACCEPTED = sorted(p for p in (FIXTURES / "accepted").iterdir() if p.is_dir())
@@ -31,7 +31,7 @@ def test_bad_input_fails_with_expected_lines_and_keeps_site(
     extra = args_file.read_text().split() if args_file.exists() else []
     monkeypatch.chdir(work)
 
-    code, out, err = run_cli(["--out", "site", *extra], capsys)
+    code, out, err = run_cli(["--out", "site", *ONE_CHART_WORKER, *extra], capsys)
 
     assert code == 1
     assert err == (case / "expected.txt").read_text(encoding="utf-8")

@@ -21,7 +21,16 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from datasite import addresses, cli
-from tests.conftest import GOLDEN_DATA, ROOT, WAIT_MS, QuietHandler, config_beside, run_cli
+from tests.conftest import (
+    GOLDEN_DATA,
+    ONE_CHART_WORKER,
+    ROOT,
+    WAIT_MS,
+    QuietHandler,
+    config_beside,
+    made_once,
+    run_cli,
+)
 
 BASE = "https://example.org/site/"
 SITE_NAME = "施策目標Ⅶ-1-3 オープンデータ"  # the real site's name (site.toml)
@@ -29,11 +38,17 @@ GOLDEN_NAME = "テスト用サイト"  # the golden fixture's (tests/fixtures/go
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The golden site as published at BASE."""
-    out = tmp_path_factory.mktemp("published") / "site"
-    assert cli.main(["--data", str(GOLDEN_DATA), "--out", str(out), "--strict", "--no-cache", "--base-url", BASE]) == 0
-    return out
+def published(tmp_path_factory: pytest.TempPathFactory, golden_build: tuple[Path, Path]) -> Path:
+    """The golden site as published at BASE (built once per session, however many processes run the tests). It
+    starts from a copy of the golden build's cache: the packages are validated and their charts' specs built
+    already; only what the address changes (pages, image credits) is made again."""
+
+    def build(folder: Path) -> None:
+        cache = shutil.copytree(golden_build[1], folder / "cache")
+        args = ["--data", str(GOLDEN_DATA), "--out", str(folder / "site"), "--strict", "--cache", str(cache)]
+        assert cli.main([*args, "--base-url", BASE]) == 0
+
+    return made_once(tmp_path_factory, "published", build) / "site"
 
 
 def declared_charts(site: Path) -> list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]:
@@ -259,6 +274,8 @@ def test_a_readme_says_what_a_reader_needs(golden_site: Path) -> None:
         assert expected in readme, expected
 
 
+# slow: a build of its own with every chart drawn (about 2 s of CPU); `make test` runs it, `make unit` does not.
+@pytest.mark.slow
 def test_a_declared_dialect_is_published_as_comma_separated_csv(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -274,7 +291,7 @@ def test_a_declared_dialect_is_published_as_comma_separated_csv(
     descriptor["resources"][0]["dialect"] = {"delimiter": ";"}
     (folder / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
     site = tmp_path / "site"
-    assert run_cli(["--data", str(data), "--out", str(site), "--no-cache"], capsys)[0] == 0
+    assert run_cli(["--data", str(data), "--out", str(site), "--no-cache", *ONE_CHART_WORKER], capsys)[0] == 0
     published = site / "datasets/sample-consultations"
     assert (published / "consultations.csv").read_text(encoding="utf-8") == original
     assert "dialect" not in json.loads((published / "datapackage.json").read_text(encoding="utf-8"))["resources"][0]

@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, expect
 
 from datasite import charts, cli, load, localgov, model, pipeline, validate
 from datasite.cache import Cache
+from datasite.errors import Problem
 from datasite.localgov import maps
 from datasite.localgov import pages as localgov_pages
 from tests.conftest import FIXTURES, GOLDEN_DATA, REAL_CONFIG, ROOT, WORDS, run_cli, site_config, wait_for_images
@@ -283,8 +284,10 @@ def test_a_small_town_sees_its_band_figures_beside_the_national_ones(real_site: 
         assert "85.4%" in page and "75.8%" in page and "346市町村" in page
 
 
-def test_every_declared_source_figure_is_read_from_its_row() -> None:
-    valid, problems = validate.validate(load.load(DATA, []).packages)
+def test_every_declared_source_figure_is_read_from_its_row(
+    real_validation: tuple[list[validate.ValidPackage], list[Problem]],
+) -> None:
+    valid, problems = real_validation
     assert problems == []
     data = localgov.gather(model.build_site(valid, site_config()), WORDS)
     assert data is not None
@@ -644,9 +647,10 @@ def test_local_schema_hides_only_keys_into_other_packages() -> None:
     assert "foreignKeys" not in validate.local_schema({"fields": [], "foreignKeys": schema["foreignKeys"][:1]}, "x")
 
 
-def test_real_caravan_key_resolves_and_a_missing_package_is_reported() -> None:
-    loaded = load.load(DATA, [])
-    valid, problems = validate.validate(loaded.packages)
+def test_real_caravan_key_resolves_and_a_missing_package_is_reported(
+    real_validation: tuple[list[validate.ValidPackage], list[Problem]],
+) -> None:
+    valid, problems = real_validation
     assert problems == []
     caravan = [p for p in valid if p.folder == "prefectural-caravan"]
     found = validate.check_foreign_keys(caravan)

@@ -51,6 +51,8 @@ def preview(tmp_path: Path) -> Iterator[tuple[Preview, Path, list[str]]]:
     running.stop()
 
 
+# slow: four builds of its own (each change draws the charts again) and the preview's polling; `make test` runs it.
+@pytest.mark.slow
 def test_rebuilds_on_change_and_shows_a_failed_build_instead_of_the_stale_site(
     preview: tuple[Preview, Path, list[str]],
 ) -> None:
