@@ -285,7 +285,9 @@ def depth(value: Any) -> int:
 def _load_resource(
     folder: Path, index: int, declared: str, shown: str, max_file_bytes: int
 ) -> tuple[RawResource | None, Problem | None]:
-    where = f'resources[{index}].path "{declared}"'
+    # A control character in the path is shown as its code: a problem line must not carry it to the terminal.
+    visible = "".join(f"\\u{ord(c):04x}" if ord(c) < 0x20 or ord(c) == 0x7F else c for c in declared)
+    where = f'resources[{index}].path "{visible}"'
 
     def refuse(message: str) -> tuple[None, Problem]:
         return None, Problem(shown, None, None, f"{where}: {message}")
@@ -296,11 +298,16 @@ def _load_resource(
         return refuse("absolute paths are refused; give a path relative to the package folder")
     if ".." in PurePosixPath(declared.replace("\\", "/")).parts:
         return refuse("the path leaves the package folder")
+    control = next((c for c in declared if ord(c) < 0x20 or ord(c) == 0x7F), None)
+    if control is not None:  # a NUL cannot even be handed to the operating system
+        return refuse(f"the path holds a control character (U+{ord(control):04X}); a file name cannot")
     target = folder / declared
     try:
         resolved = target.resolve(strict=True)
     except (FileNotFoundError, RuntimeError):
         return refuse(f"file not found: {display(target)}")
+    except (OSError, ValueError) as error:  # a name too long for the file system, and the like
+        return refuse(f"cannot be opened: {error.strerror if isinstance(error, OSError) else error}")
     if not resolved.is_relative_to(folder.resolve()):
         return refuse("the path leaves the package folder (through a symbolic link)")
     if not resolved.is_file():
