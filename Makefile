@@ -32,10 +32,11 @@ test: $(BIN)/.test-installed
 	$(BIN)/python -m pytest
 
 # The fast lane of the edit-test loop: lint, types and every test that needs neither the real site nor a browser.
+# Its golden build and shared test builds keep their cache in .cache/tests between runs (keyed by content and code).
 unit: $(BIN)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q -n 2 -m "not slow and not browser"
+	DATASITE_TEST_CACHE=.cache/tests $(BIN)/python -m pytest -q -n 2 -m "not slow and not browser"
 
 serve: $(BIN)/.core-installed
 	@scripts/system-deps.sh fonts

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
-from datasite import cli, config, load, strings, validate
+from datasite import cache, cli, config, load, strings, validate
 from datasite.errors import Problem
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,17 +92,39 @@ def made_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callabl
     return folder
 
 
+def kept_cache(name: str) -> Path | None:
+    """The fast lane's cache that outlives a session (DATASITE_TEST_CACHE, set by `make unit`), or None: a cache is
+    keyed by content and by the code's fingerprint, so a hit is byte for byte what a fresh build makes
+    (test_incremental proves it), and an edit of datasite/ empties it. `make test` leaves it unset: every build of
+    the full suite starts from nothing."""
+    root = os.environ.get("DATASITE_TEST_CACHE")
+    if not root:
+        return None
+    # One folder per version of the code: the entries of an older version can never be hit again, so they go.
+    version = cache.code_fingerprint()[:16]
+    for old in Path(root).glob("*"):
+        if old.name != version:
+            shutil.rmtree(old, ignore_errors=True)
+    folder = Path(root).resolve() / version / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def golden_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The golden fixture built once per session, fresh (into an empty cache folder, which it fills), and that
-    cache: (site, cache), both read-only for tests. A test that wants the golden build's cache copies it."""
+    """The golden fixture built once per session, fresh (into an empty cache folder, which it fills; in the fast
+    lane, with its kept cache), and that cache: (site, cache), both read-only for tests. A test that wants the
+    golden build's cache copies it."""
+
+    kept = kept_cache("golden")
 
     def build(folder: Path) -> None:
-        args = ["--data", str(GOLDEN_DATA), "--out", str(folder / "site"), "--strict", "--cache", str(folder / "cache")]
+        cache = kept or folder / "cache"
+        args = ["--data", str(GOLDEN_DATA), "--out", str(folder / "site"), "--strict", "--cache", str(cache)]
         assert cli.main(args) == 0
 
     folder = made_once(tmp_path_factory, "golden", build)
-    return folder / "site", folder / "cache"
+    return folder / "site", kept or folder / "cache"
 
 
 @pytest.fixture(scope="session")
@@ -123,7 +145,7 @@ def build_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A cache folder the tests own, shared by the builds of tests whose subject is neither the cache nor a fresh
     build (pages, words, downloads): the second build of the same package draws no chart again. Shared by the
     session's processes too (the cache writes each entry whole, by renaming)."""
-    return made_once(tmp_path_factory, "build-cache", lambda folder: None)
+    return kept_cache("shared") or made_once(tmp_path_factory, "build-cache", lambda folder: None)
 
 
 @pytest.fixture(scope="session")

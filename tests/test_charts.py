@@ -19,8 +19,20 @@ PHONE_COLUMN = 328
 MIN_TEXT_PX = 11
 
 
+def vega_lite_validator() -> jsonschema.Draft7Validator:
+    """One validator for the Vega-Lite schema: jsonschema.validate would check the 2 MB schema itself on every
+    call (about half a second each)."""
+    if "validator" not in SCHEMA_CACHE:
+        schema = vega_lite_schema()
+        jsonschema.Draft7Validator.check_schema(schema)
+        SCHEMA_CACHE["validator"] = jsonschema.Draft7Validator(schema)
+    validator = SCHEMA_CACHE["validator"]
+    assert isinstance(validator, jsonschema.Draft7Validator)
+    return validator
+
+
 def vega_lite_schema() -> object:
-    if not SCHEMA_CACHE:
+    if "schema" not in SCHEMA_CACHE:
         import altair
 
         path = Path(altair.__file__).parent / "vegalite" / "v6" / "schema" / "vega-lite-schema.json"
@@ -54,7 +66,7 @@ def test_golden_specs_are_valid_and_self_contained(golden_site: Path) -> None:
     ]
     for path in found:
         spec = json.loads(path.read_text(encoding="utf-8"))
-        jsonschema.validate(spec, vega_lite_schema())
+        vega_lite_validator().validate(spec)
         assert "url" not in spec["data"] and spec["data"]["values"]
         assert spec["description"] and spec["title"]["text"]
         assert "Hiragino Sans" in spec["config"]["font"] and spec["config"]["font"].endswith("sans-serif")
@@ -97,7 +109,7 @@ def test_every_published_spec_of_the_real_site_is_valid_vega_lite(real_site: Pat
     # every declared chart has a narrow layout; progress charts (none on the real site: no indicator of the
     # sheet prints a target, issue 16) have only one
     assert sum(1 for p in found if p.name.endswith(".narrow.vl.json")) * 2 >= len(found) - 5
-    validator = jsonschema.Draft7Validator(vega_lite_schema())
+    validator = vega_lite_validator()
     invalid = {p.relative_to(real_site).as_posix() for p in found if not validator.is_valid(json.loads(p.read_bytes()))}
     assert invalid == set()
 
@@ -181,7 +193,7 @@ BREAK = SeriesBreak(2022, "集計範囲の変更", "令和3年度までは都道
 def test_a_series_break_is_drawn_named_in_the_subtitle_and_the_tooltips(kind: str, layout: str) -> None:
     resource = trend({2020: False, 2021: False, 2022: False, 2023: False}, (BREAK,), kind)
     spec = charts.chart_spec(resource, resource.charts[0], layout, WORDS)
-    jsonschema.validate(spec, vega_lite_schema())
+    vega_lite_validator().validate(spec)
     rule = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "rule")
     assert rule["data"]["values"][0]["x"] == "2022（令和4）年度"
     assert rule["encoding"]["x"]["bandPosition"] == 0  # bands touch: their start is midway between two years
@@ -236,7 +248,7 @@ def test_long_category_labels_turn_the_bars_and_wrap_between_words_never_inside_
 def test_progress_chart_is_narrow_and_writes_years_in_the_site_style() -> None:
     labels = ("実績（2024-04-01時点）", 1187, "目標（2025年度）", 1741, "実績", "目標")
     spec = charts.progress_spec("中核機関の整備", "市町村", *labels, WORDS)
-    jsonschema.validate(spec, vega_lite_schema())
+    vega_lite_validator().validate(spec)
     assert spec["width"] == charts.NARROW.width
     assert spec["data"]["values"][0]["label"] == "実績"
     assert spec["layer"][1]["data"]["values"][0]["label"] == "目標"
