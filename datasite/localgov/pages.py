@@ -249,6 +249,14 @@ class Fragments:
         self._fmt = fmt
         self._figures: dict[tuple[str, ...], Markup] = {}
         self._cards: dict[tuple[str, bool], Markup] = {}
+        self._sources: Markup | None = None
+
+    def role_sources(self) -> Markup:
+        """The line naming the sources of the population, the fiscal strength and the list of governments."""
+        if self._sources is None:
+            record = PageRecord(urls.government("fragment"), "localgov_fragment_sources.html", "", "", [])
+            self._sources = Markup(self._page(record).decode("utf-8").strip())
+        return self._sources
 
     def cards(self, cards: list[dict[str, Any]], own: bool) -> None:
         """Render the cards of many governments at once (one template call for all of them)."""
@@ -352,6 +360,7 @@ def _government_page(
                 "figures": published_figures(data, government),
                 "pref_figures": [] if government.is_prefecture else published_figures(data, pref),
                 "source_figures": fragments.figures(figures_for(data, government)),
+                "role_sources": fragments.role_sources(),
                 "municipalities": municipalities,
                 "own_groups": labels.own_groups,
                 "has_self_check": bool(self_check_items(data)),
