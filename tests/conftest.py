@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
-from datasite import cache, cli, config, load, strings, validate
+from datasite import cache, cli, config, load, pipeline, strings, validate
 from datasite.errors import Problem
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -164,8 +164,18 @@ def real_validation(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[vali
     processes of the session read the result as the build's cache keeps it (pickled)."""
 
     def validate_real(folder: Path) -> None:
-        outcome = validate.validate(load.load(ROOT / "datapackages", []).packages)
+        packages = load.load(ROOT / "datapackages", []).packages
+        # In the fast lane the result is kept between runs, under the packages' own cache keys (their bytes and
+        # the code's fingerprint, as the build keys them): an edit of the data or of datasite/ validates again.
+        kept = kept_cache("real-validation")
+        stored = kept / f"{cache.digest(*(pipeline._package_key(p) for p in packages))}.pickle" if kept else None
+        if stored is not None and stored.is_file():
+            shutil.copyfile(stored, folder / "validated.pickle")
+            return
+        outcome = validate.validate(packages)
         (folder / "validated.pickle").write_bytes(pickle.dumps(outcome, protocol=5))
+        if stored is not None:
+            shutil.copyfile(folder / "validated.pickle", stored)
 
     folder = made_once(tmp_path_factory, "real-validation", validate_real)
     outcome: tuple[list[validate.ValidPackage], list[Problem]] = pickle.loads(
