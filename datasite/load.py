@@ -167,11 +167,16 @@ def _site_file(path: Path, root: Path, problems: list[Problem]) -> tuple[str, st
     if not path.is_file():
         problems.append(Problem(shown, None, None, "is not a file"))
         return shown, None
+    return shown, _utf8_text(path, shown, problems)
+
+
+def _utf8_text(path: Path, shown: str, problems: list[Problem]) -> str | None:
+    """The file's text (UTF-8, a byte-order mark dropped), or None with a problem saying it is not UTF-8."""
     try:
-        return shown, path.read_bytes().decode("utf-8-sig")
+        return path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
         problems.append(Problem(shown, None, None, f"not UTF-8 ({error.reason})"))
-        return shown, None
+        return None
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -211,13 +216,7 @@ def load_topologies(folder: Path) -> dict[str, str]:
 def _boundaries_descriptor(path: Path, problems: list[Problem]) -> tuple[str, str | None]:
     """The map boundaries' descriptor as (its path as shown, its text); ``maps.boundary_credits`` reads it."""
     shown = display(path)
-    if not path.is_file():
-        return shown, None
-    try:
-        return shown, path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        problems.append(Problem(shown, None, None, f"not UTF-8 ({error.reason})"))
-        return shown, None
+    return shown, _utf8_text(path, shown, problems) if path.is_file() else None
 
 
 def _load_package(folder: Path, max_file_bytes: int) -> tuple[RawPackage | None, list[Problem]]:

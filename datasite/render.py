@@ -22,7 +22,7 @@ from markupsafe import Markup
 from . import localgov, standing, urls
 from .cache import Cache, code_fingerprint, digest
 from .charts import RenderedChart
-from .config import Document, Goal, NavItem, SiteConfig
+from .config import Document, Goal, NavItem
 from .content import Content, JapaneseMarkdown, Page
 from .formatting import (
     empty_meaning,
@@ -544,12 +544,6 @@ def _download_descriptor(package: Package) -> bytes:
 def cited(document: Document, words: Strings) -> str:
     """A source document as a citation names it (its publisher, then its title in brackets)."""
     return words("cited_document", publisher=document.publisher, title=document.title)
-
-
-def document_of(package: Package, config: SiteConfig) -> Document | None:
-    """The source document of a package's goal; on a site of one goal, of every package."""
-    goal = config.goal(package.goal) or (config.goals[0] if not config.several_goals else None)
-    return goal.source if goal is not None else None
 
 
 def redirect_files(
